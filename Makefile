@@ -1,0 +1,59 @@
+# Two entry points for a new machine: `make run` (the full pipeline) and `make test`.
+# Both create or refresh the Python 3.10 venv in .venv first.
+SHELL := /bin/bash
+
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Everything the pipeline writes (pipeline root, ML Metadata, serving dir, TFDS cache).
+OUTPUT_DIR ?= $(CURDIR)/tfx_output
+# Folder with the four MNIST gz files for offline runs; empty means TFDS downloads them.
+MNIST_DIR ?=
+# Optional cap on examples per split, for small runs.
+MAX_EXAMPLES ?=
+PIPELINE_NAME ?= mnist_gan
+# Where the TFX CLI keeps its registry of local pipelines.
+LOCAL_HOME ?= $(OUTPUT_DIR)/tfx_cli
+
+export TFX_OUTPUT_DIR := $(abspath $(OUTPUT_DIR))
+export MNIST_DIR := $(if $(MNIST_DIR),$(abspath $(MNIST_DIR)),)
+export MAX_EXAMPLES
+export PIPELINE_NAME
+export LOCAL_HOME := $(abspath $(LOCAL_HOME))
+
+.PHONY: setup run test bench-ingest lock clean
+
+setup: $(STAMP)
+
+# Rebuilt when the pins or the package metadata change. A venv of another Python
+# version (or a broken one) is replaced.
+$(STAMP): setup.py constraints.txt tools/find_python.sh
+	@python=$$(tools/find_python.sh) || exit 1; \
+	if ! $(VENV_PY) -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 10), (3, 9)))' 2>/dev/null; then \
+	  echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(VENV_PY) -m pip install --quiet --upgrade 'pip==26.3' 'setuptools==75.6.0' 'wheel==0.48.0'
+	$(VENV_PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+run: setup
+	@cd $(CURDIR) && if [ -f "$(LOCAL_HOME)/$(PIPELINE_NAME)/pipeline_args.json" ]; then action=update; else action=create; fi; \
+	$(VENV)/bin/tfx pipeline $$action --engine local --pipeline_path $(CURDIR)/local_runner.py
+	$(VENV)/bin/tfx run create --engine local --pipeline_name $(PIPELINE_NAME)
+
+test: setup
+	$(VENV_PY) -m pytest tests
+
+bench-ingest: setup
+	$(VENV_PY) bench/ingest.py
+
+# Re-resolves the pins from setup.py in a scratch venv and rewrites constraints.txt.
+lock:
+	@python=$$(tools/find_python.sh) || exit 1; rm -rf /tmp/lock-venv; "$$python" -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install --quiet --upgrade 'pip==26.3' 'setuptools==75.6.0' 'wheel==0.48.0'
+	/tmp/lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ head -2 constraints.txt; /tmp/lock-venv/bin/pip freeze --exclude-editable | sort -f; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(OUTPUT_DIR)

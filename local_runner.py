@@ -1,0 +1,50 @@
+"""Runs the pipeline on the local orchestrator; `tfx pipeline create` loads this file.
+
+Paths come from the environment (the Makefile sets them):
+  TFX_OUTPUT_DIR  everything the pipeline writes (default ./tfx_output next to this file)
+  MNIST_DIR       folder with the dataset's original files for offline runs (optional)
+  TFDS_DATA_DIR   TFDS's data folder, to reuse an existing one (default <output>/tfds)
+  MAX_EXAMPLES    keep only the first N examples of each split (optional)
+  PIPELINE_NAME   defaults to configs.PIPELINE_NAME
+"""
+import os
+
+from absl import logging
+from tfx import v1 as tfx
+
+from pipeline import configs
+from pipeline import pipeline
+
+
+def output_paths(output_dir: str) -> dict:
+  """The layout under the output folder."""
+  return {
+      'pipeline_root': os.path.join(output_dir, 'pipeline_root'),
+      'metadata_path': os.path.join(output_dir, 'metadata.sqlite'),
+      'serving_dir': os.path.join(output_dir, 'serving'),
+      'tfds_data_dir': os.path.join(output_dir, 'tfds'),
+  }
+
+
+def main():
+  output_dir = os.path.abspath(os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
+      os.path.dirname(os.path.abspath(__file__)), 'tfx_output'))
+  paths = output_paths(output_dir)
+  max_examples = os.environ.get('MAX_EXAMPLES')
+  tfx.orchestration.LocalDagRunner().run(pipeline.create_pipeline(
+      pipeline_name=os.environ.get('PIPELINE_NAME') or configs.PIPELINE_NAME,
+      pipeline_root=paths['pipeline_root'],
+      tfds_data_dir=os.environ.get('TFDS_DATA_DIR') or paths['tfds_data_dir'],
+      schema_path=configs.SCHEMA_PATH,
+      metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
+          paths['metadata_path']),
+      dataset=configs.DATASET,
+      manual_dir=os.environ.get('MNIST_DIR') or None,
+      max_examples_per_split=int(max_examples) if max_examples else None,
+      beam_pipeline_args=configs.BEAM_PIPELINE_ARGS,
+  ))
+
+
+if __name__ == '__main__':
+  logging.set_verbosity(logging.INFO)
+  main()

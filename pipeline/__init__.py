@@ -1,0 +1,1 @@
+"""Pipeline definition: configuration constants and the component wiring."""

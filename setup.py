@@ -1,0 +1,30 @@
+"""Installs the MNIST GAN pipeline: TFX components, pipeline definition and models.
+
+Versions are pinned by constraints.txt (`pip install -c constraints.txt -e .[dev]`);
+the ranges here say what the code is written for.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name='mnist-gan-tfx',
+    version='0.1.0',
+    description='A TFX pipeline that trains GANs on MNIST and ships the generator to mobile.',
+    packages=find_packages(include=['pipeline', 'pipeline.*', 'components', 'components.*',
+                                    'models', 'models.*']),
+    package_data={'pipeline': ['schema/*.pbtxt']},
+    # TFX 1.16 publishes wheels for Python 3.9-3.10 only; TFX >= 1.17 needs glibc >= 2.39.
+    python_requires='>=3.9,<3.11',
+    install_requires=[
+        'tfx==1.16.0',
+        'tensorflow==2.16.2',
+        'tensorflow-model-analysis>=0.47,<0.48',
+        'tensorflow-datasets>=4.9,<4.10',
+        # tfx-bsl 1.16 imports dill, which Beam stopped requiring after 2.6x;
+        # 2.59 is a release TFX 1.16 was built and tested with.
+        'apache-beam[gcp]==2.59.0',
+    ],
+    extras_require={
+        'dev': ['pytest'],
+        'gpu': ['tensorflow[and-cuda]==2.16.2'],
+    },
+)
