@@ -1,0 +1,1 @@
+"""Sample-quality metrics for generators (FID, MNIST score, class accuracy) in TFMA."""

@@ -1,0 +1,83 @@
+"""GeneratorEvalExamples: the eval split plus the generator input each example asks for.
+
+TFMA evaluates a model by feeding it features by name. Writing the generator's `noise`
+(seeded, in the distribution the trained preset declares in generator_spec.json) next to
+each real `image` and requested `label` lets the SavedModel and every TFLite variant be
+evaluated on identical inputs, and a baseline model on the same ones.
+"""
+import glob
+import json
+import os
+
+import numpy as np
+import tensorflow as tf
+from tfx import v1 as tfx
+from tfx.types import artifact_utils
+from tfx.utils import io_utils
+from tfx.utils import path_utils
+from tensorflow_metadata.proto.v0 import schema_pb2
+
+NOISE_FEATURE = 'noise'
+_SPEC_FILE = 'generator_spec.json'
+
+
+def read_generator_spec(model_uri: str) -> dict:
+  path = os.path.join(path_utils.serving_model_path(model_uri), _SPEC_FILE)
+  if not tf.io.gfile.exists(path):
+    raise FileNotFoundError(f'{path}: missing; the trainer writes it next to the generator')
+  with tf.io.gfile.GFile(path) as f:
+    return json.load(f)
+
+
+def sample_noise(spec: dict, count: int, seed: int) -> np.ndarray:
+  rng = np.random.default_rng(seed)
+  shape = (count, spec['noise_dim'])
+  noise = spec['noise']
+  if noise['distribution'] == 'uniform':
+    return rng.uniform(noise['low'], noise['high'], shape).astype(np.float32)
+  if noise['distribution'] == 'normal':
+    return rng.normal(noise['mean'], noise['stddev'], shape).astype(np.float32)
+  raise ValueError(f'{_SPEC_FILE}: unknown noise distribution {noise["distribution"]!r}')
+
+
+@tfx.dsl.components.component
+def GeneratorEvalExamples(
+    examples: tfx.dsl.components.InputArtifact[tfx.types.standard_artifacts.Examples],
+    model: tfx.dsl.components.InputArtifact[tfx.types.standard_artifacts.Model],
+    eval_examples: tfx.dsl.components.OutputArtifact[tfx.types.standard_artifacts.Examples],
+    schema: tfx.dsl.components.OutputArtifact[tfx.types.standard_artifacts.Schema],
+    split: tfx.dsl.components.Parameter[str] = 'eval',
+    num_samples: tfx.dsl.components.Parameter[int] = 10_000,
+    seed: tfx.dsl.components.Parameter[int] = 0,
+) -> None:
+  """Writes up to `num_samples` examples of `split` with a seeded `noise` feature added.
+
+  `schema` gives every feature its fixed shape, so TFMA feeds dense tensors to the model.
+  """
+  spec = read_generator_spec(model.uri)
+  files = sorted(glob.glob(os.path.join(artifact_utils.get_split_uri([examples], split), '*')))
+  records = [r.numpy() for r in tf.data.TFRecordDataset(files, 'GZIP').take(num_samples)]
+  if not records:
+    raise ValueError(f'split {split!r} of {examples.uri} has no examples')
+  noise = sample_noise(spec, len(records), seed)
+  out_dir = os.path.join(eval_examples.uri, 'Split-eval')
+  tf.io.gfile.makedirs(out_dir)
+  with tf.io.TFRecordWriter(os.path.join(out_dir, 'data.tfrecord.gz'), 'GZIP') as writer:
+    for record, row in zip(records, noise):
+      example = tf.train.Example.FromString(record)
+      example.features.feature[NOISE_FEATURE].float_list.value.extend(row)
+      writer.write(example.SerializeToString())
+  eval_examples.split_names = artifact_utils.encode_split_names(['eval'])
+  eval_examples.set_int_custom_property('num_samples', len(records))
+  io_utils.write_pbtxt_file(os.path.join(schema.uri, 'schema.pbtxt'),
+                            eval_schema(spec['noise_dim']))
+
+
+def eval_schema(noise_dim: int) -> schema_pb2.Schema:
+  result = schema_pb2.Schema()
+  for name, kind, size in (('image', schema_pb2.INT, 784), ('label', schema_pb2.INT, 1),
+                           (NOISE_FEATURE, schema_pb2.FLOAT, noise_dim)):
+    feature = result.feature.add(name=name, type=kind)
+    feature.shape.dim.add(size=size)
+    feature.presence.min_fraction = 1.0
+  return result

@@ -1,0 +1,92 @@
+"""SampleQualityEvaluator: TFX's Evaluator plus the classifier its metrics score with.
+
+The sample-quality metrics need the pipeline's MNIST classifier, whose path is known only
+at run time. This component adds a `classifier` input to the standard Evaluator and, before
+running the standard executor (blessing, thresholds and baseline comparison unchanged),
+writes the classifier's path into the config of every metric from metrics.py.
+"""
+import json
+from typing import Optional
+
+import tensorflow_model_analysis as tfma
+from tfx import types
+from tfx.components.evaluator import executor as evaluator_executor
+from tfx.dsl.components.base import base_beam_component
+from tfx.dsl.components.base import executor_spec
+from tfx.types import artifact_utils
+from tfx.types import component_spec
+from tfx.types import standard_artifacts
+from tfx.types import standard_component_specs
+from tfx.utils import path_utils
+from tfx.utils import proto_utils
+
+from components.sample_quality import metrics
+
+CLASSIFIER_KEY = 'classifier'
+
+
+def with_classifier_path(eval_config: tfma.EvalConfig, classifier_path: str) -> tfma.EvalConfig:
+  """A copy of `eval_config` whose sample-quality metrics use `classifier_path`."""
+  result = tfma.EvalConfig()
+  result.CopyFrom(eval_config)
+  for spec in result.metrics_specs:
+    for metric in spec.metrics:
+      if metric.module != metrics.__name__:
+        continue
+      text = metric.config.strip() or '{}'
+      config = json.loads(text if text.startswith('{') else '{' + text + '}')
+      config['classifier_path'] = classifier_path
+      metric.config = json.dumps(config)
+  return result
+
+
+class Executor(evaluator_executor.Executor):
+  """The standard Evaluator executor, after filling in the classifier path."""
+
+  def Do(self, input_dict, output_dict, exec_properties):
+    classifier_uri = artifact_utils.get_single_uri(input_dict.pop(CLASSIFIER_KEY))
+    eval_config = tfma.EvalConfig()
+    proto_utils.json_to_proto(exec_properties[standard_component_specs.EVAL_CONFIG_KEY],
+                              eval_config)
+    eval_config = with_classifier_path(eval_config,
+                                       path_utils.serving_model_path(classifier_uri))
+    exec_properties = dict(exec_properties)
+    exec_properties[standard_component_specs.EVAL_CONFIG_KEY] = proto_utils.proto_to_json(
+        eval_config)
+    super().Do(input_dict, output_dict, exec_properties)
+
+
+class SampleQualityEvaluatorSpec(component_spec.ComponentSpec):
+  PARAMETERS = standard_component_specs.EvaluatorSpec.PARAMETERS
+  INPUTS = {
+      **standard_component_specs.EvaluatorSpec.INPUTS,
+      CLASSIFIER_KEY: component_spec.ChannelParameter(type=standard_artifacts.Model),
+  }
+  OUTPUTS = standard_component_specs.EvaluatorSpec.OUTPUTS
+
+
+class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
+  """Evaluates a generator (SavedModel or TFLite) on GeneratorEvalExamples.
+
+  Args:
+    examples: eval examples with `image`, `label` and `noise` features.
+    model: the candidate generator.
+    classifier: the MNIST classifier the metrics score with.
+    schema: the eval examples' schema (fixed feature shapes for the model inputs).
+    eval_config: TFMA config with thresholds; without thresholds nothing is blessed.
+    baseline_model: optional; change thresholds compare against it.
+  """
+
+  SPEC_CLASS = SampleQualityEvaluatorSpec
+  EXECUTOR_SPEC = executor_spec.BeamExecutorSpec(Executor)
+
+  def __init__(self, examples: types.BaseChannel, model: types.BaseChannel,
+               classifier: types.BaseChannel, schema: types.BaseChannel,
+               eval_config: tfma.EvalConfig,
+               baseline_model: Optional[types.BaseChannel] = None):
+    super().__init__(spec=SampleQualityEvaluatorSpec(
+        examples=examples, model=model, baseline_model=baseline_model,
+        classifier=classifier, schema=schema, eval_config=eval_config,
+        example_splits=json.dumps(['eval']),
+        evaluation=types.Channel(type=standard_artifacts.ModelEvaluation),
+        blessing=types.Channel(type=standard_artifacts.ModelBlessing)))

@@ -1,0 +1,1 @@
+"""Pushes a blessed generator (SavedModel + TFLite variants) as one versioned folder."""
