@@ -1,0 +1,141 @@
+"""Training throughput: our loop vs the tensorflow.org DCGAN loop vs Keras train_on_batch.
+
+Same G/D (from models.presets), same batch size, same process, same tf.data input:
+  ours        models.loop.train with all machinery on (checkpoints, TensorBoard scalars and
+              image grids, PNG samples, progress log, NaN guard) at short intervals
+  ours_sim    the same with simultaneous=True (the update rule the tutorial loop uses)
+  plain       tensorflow.org DCGAN tutorial: two GradientTapes in one @tf.function step
+  on_batch    Keras DCGAN original: D.train_on_batch(real), D.train_on_batch(fake), then a
+              combined G->D model (D.trainable = False) .train_on_batch(noise)
+Each is timed over --steps steps after --warmup steps (tracing excluded); the loop is timed
+as the difference of two runs (warmup and warmup+steps) so its setup cancels out.
+
+  python bench/train_throughput.py [--presets dcgan_tutorial,default] [--steps 150]
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from models import data, loop, mnist_idx  # pylint: disable=wrong-import-position
+from models.config import TrainConfig  # pylint: disable=wrong-import-position
+
+MACHINERY = dict(checkpoint_interval=100, sample_interval=100, summary_interval=20,
+                 log_interval=50, d_pretrain_steps=0)
+
+
+def _sample(preset, shape):
+  if preset.noise == 'normal':
+    return tf.random.normal(shape)
+  return tf.random.uniform(shape, -1.0, 1.0)
+
+
+def time_ours(preset_name, ds, steps, warmup, **overrides):
+  config = TrainConfig(preset=preset_name, **MACHINERY, **overrides)
+  times = []
+  for n in (warmup, warmup + steps):
+    with tempfile.TemporaryDirectory() as run_dir:
+      t0 = time.perf_counter()
+      loop.train(config, ds, n, run_dir)
+      times.append(time.perf_counter() - t0)
+  return steps * config.effective_preset().batch_size / (times[1] - times[0])
+
+
+def time_plain(preset, ds, steps, warmup):
+  """The tensorflow.org DCGAN tutorial's train_step, on our architecture."""
+  G, D = preset.build_generator(), preset.build_discriminator()
+  g_opt, d_opt = keras.optimizers.Adam(preset.lr_g), keras.optimizers.Adam(preset.lr_d)
+  bce = keras.losses.BinaryCrossentropy(from_logits=True)
+  scale = (lambda x: x * 2 - 1) if preset.pixel_range == 'symmetric' else (lambda x: x)
+
+  @tf.function
+  def train_step(images, labels):
+    noise = _sample(preset, [preset.batch_size, preset.noise_dim])
+    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+      generated = G(noise, labels, training=True)
+      real_output = D(scale(images), labels, training=True)
+      fake_output = D(generated, labels, training=True)
+      gen_loss = bce(tf.ones_like(fake_output), fake_output)
+      disc_loss = bce(tf.ones_like(real_output), real_output) + \
+          bce(tf.zeros_like(fake_output), fake_output)
+    g_opt.apply_gradients(zip(gen_tape.gradient(gen_loss, G.trainable_variables),
+                              G.trainable_variables))
+    d_opt.apply_gradients(zip(disc_tape.gradient(disc_loss, D.trainable_variables),
+                              D.trainable_variables))
+
+  it = iter(ds)
+  for _ in range(warmup):
+    train_step(*next(it))
+  t0 = time.perf_counter()
+  for _ in range(steps):
+    train_step(*next(it))
+  return steps * preset.batch_size / (time.perf_counter() - t0)
+
+
+def time_on_batch(preset, ds, steps, warmup):
+  """Keras DCGAN original: compiled D, combined model with D frozen, train_on_batch."""
+  G, D = preset.build_generator(), preset.build_discriminator()
+  image_in = keras.Input((28, 28, 1))
+  label_in = keras.Input((), dtype='int32')
+  noise_in = keras.Input((preset.noise_dim,))
+  d_model = keras.Model([image_in, label_in], D(image_in, label_in))
+  d_model.compile(keras.optimizers.Adam(preset.lr_d, preset.beta_1),
+                  keras.losses.BinaryCrossentropy(from_logits=True))
+  d_model.trainable = False
+  combined = keras.Model([noise_in, label_in], d_model([G(noise_in, label_in), label_in]))
+  combined.compile(keras.optimizers.Adam(preset.lr_g, preset.beta_1),
+                   keras.losses.BinaryCrossentropy(from_logits=True))
+  scale = (lambda x: x * 2 - 1) if preset.pixel_range == 'symmetric' else (lambda x: x)
+  g_model = keras.Model([noise_in, label_in], G(noise_in, label_in))
+  b = preset.batch_size
+  ones, zeros = np.ones((b, 1), np.float32), np.zeros((b, 1), np.float32)
+  it = iter(ds)
+
+  def step():
+    images, labels = next(it)
+    noise = _sample(preset, [b, preset.noise_dim]).numpy()
+    labels = labels.numpy()
+    fake = g_model.predict_on_batch([noise, labels])
+    d_model.train_on_batch([scale(images.numpy()), labels], ones)
+    d_model.train_on_batch([fake, labels], zeros)
+    combined.train_on_batch([noise, labels], ones)
+
+  for _ in range(warmup):
+    step()
+  t0 = time.perf_counter()
+  for _ in range(steps):
+    step()
+  return steps * b / (time.perf_counter() - t0)
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+  parser.add_argument('--presets', default='dcgan_tutorial,dcgan_upsample,default')
+  parser.add_argument('--steps', type=int, default=150)
+  parser.add_argument('--warmup', type=int, default=10)
+  parser.add_argument('--mnist-dir', default=os.environ.get('MNIST_DIR',
+                                                            '/work/shared/data/mnist'))
+  args = parser.parse_args()
+  images, labels = mnist_idx.load(args.mnist_dir, 'train', limit=20000)
+  print(f'{"preset":16s} {"batch":>5s} {"ours":>8s} {"ours_sim":>8s} {"plain":>8s} '
+        f'{"on_batch":>8s}  ours/plain ours_sim/plain ours/on_batch   (img/s)')
+  for name in args.presets.split(','):
+    preset = TrainConfig(preset=name).effective_preset()
+    ds = data.numpy_dataset(images, labels, preset.batch_size, seed=0)
+    plain = time_plain(preset, ds, args.steps, args.warmup)
+    on_batch = time_on_batch(preset, ds, args.steps, args.warmup)
+    ours = time_ours(name, ds, args.steps, args.warmup)
+    ours_sim = time_ours(name, ds, args.steps, args.warmup, simultaneous=True)
+    print(f'{name:16s} {preset.batch_size:5d} {ours:8.0f} {ours_sim:8.0f} {plain:8.0f} '
+          f'{on_batch:8.0f}  {ours / plain:10.2f} {ours_sim / plain:14.2f} '
+          f'{ours / on_batch:13.2f}', flush=True)
+
+
+if __name__ == '__main__':
+  main()

@@ -1,0 +1,61 @@
+"""Training hyperparameters: a frozen dataclass built from the Trainer's custom_config.
+
+Unknown keys are rejected with an error naming them, so a typo ('learning_rate' for
+'lr_g') fails the run instead of silently training with defaults. Preset overrides left as
+None keep the preset's own value; `effective_preset()` applies the rest.
+"""
+import dataclasses
+from typing import Any, Mapping, Optional
+
+from models.presets import Preset, get_preset
+
+# Config fields that override the Preset field of the same name.
+_PRESET_OVERRIDES = ('batch_size', 'lr_g', 'lr_d', 'beta_1', 'g_steps_per_d',
+                     'd_pretrain_steps', 'd_split_real_fake', 'simultaneous', 'ema_decay')
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+  preset: str = 'default'
+  batch_size: Optional[int] = None  # global batch (split across replicas)
+  lr_g: Optional[float] = None
+  lr_d: Optional[float] = None
+  beta_1: Optional[float] = None
+  g_steps_per_d: Optional[int] = None
+  d_pretrain_steps: Optional[int] = None
+  d_split_real_fake: Optional[bool] = None
+  simultaneous: Optional[bool] = None
+  ema_decay: Optional[float] = None  # 0 disables the EMA generator
+  mixed_precision: bool = False  # mixed_float16 compute + dynamic loss scaling (GPU)
+  jit_compile: bool = False  # XLA-compile the per-replica train step
+  seed: int = 0
+  sample_interval: int = 1000  # PNG grid + TensorBoard image, in steps (0 = off)
+  checkpoint_interval: int = 1000  # 0 = only at the end
+  summary_interval: int = 100  # TensorBoard scalars (0 = off)
+  log_interval: int = 200  # progress line
+  max_checkpoints: int = 2
+  shuffle_buffer: int = 10000
+
+  def __post_init__(self):
+    get_preset(self.preset)  # raises naming the unknown preset
+    for field in dataclasses.fields(self):
+      value = getattr(self, field.name)
+      if value is not None and isinstance(value, str) != (field.name == 'preset'):
+        raise TypeError(f'custom_config[{field.name!r}] has the wrong type: {value!r}')
+    if self.batch_size is not None and self.batch_size <= 0:
+      raise ValueError(f'batch_size must be positive, got {self.batch_size}')
+
+  @classmethod
+  def from_custom_config(cls, custom_config: Optional[Mapping[str, Any]]) -> 'TrainConfig':
+    custom_config = dict(custom_config or {})
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(custom_config) - known)
+    if unknown:
+      raise ValueError(f'Unknown custom_config key(s) {unknown}; known keys: {sorted(known)}')
+    return cls(**custom_config)
+
+  def effective_preset(self) -> Preset:
+    overrides = {k: getattr(self, k) for k in _PRESET_OVERRIDES if getattr(self, k) is not None}
+    if overrides.get('ema_decay') == 0:
+      overrides['ema_decay'] = None
+    return dataclasses.replace(get_preset(self.preset), **overrides)

@@ -1,0 +1,54 @@
+"""tf.data pipelines yielding (images float32 [B, 28, 28, 1] in [0, 1], labels int32 [B]).
+
+This is the contract of the training loop. Sources: tf.Example TFRecords (the ExampleGen's
+`image`: 784 int64, `label`: 1 int64), feature dicts from a TFXIO dataset factory, or numpy
+arrays (tests, benchmarks). Batches have a fixed size (drop_remainder) so the step traces
+once, XLA sees static shapes and replicas get equal shares.
+"""
+import tensorflow as tf
+
+FEATURE_SPEC = {
+    'image': tf.io.FixedLenFeature([784], tf.int64),
+    'label': tf.io.FixedLenFeature([1], tf.int64),
+}
+
+
+def to_images_labels(image, label):
+  """Raw int features (any leading batch shape) -> the loop's (images, labels) contract."""
+  images = tf.reshape(tf.cast(image, tf.float32) / 255.0, [-1, 28, 28, 1])
+  return images, tf.reshape(tf.cast(label, tf.int32), [-1])
+
+
+def _dense(value, width):
+  if isinstance(value, tf.SparseTensor):
+    value = tf.sparse.to_dense(value)
+  elif isinstance(value, tf.RaggedTensor):
+    value = value.to_tensor()
+  return tf.reshape(value, [-1, width])
+
+
+def from_feature_dict(features):
+  """Decodes a batch from a TFXIO factory (dense, sparse or ragged, per the schema)."""
+  return to_images_labels(_dense(features['image'], 784), _dense(features['label'], 1))
+
+
+def tfrecord_dataset(file_patterns, batch_size, shuffle_buffer=10000, seed=0):
+  """Gzip TFRecords of tf.Example, read without TFX (fallback and tools)."""
+  files = tf.data.Dataset.list_files(list(file_patterns), shuffle=True, seed=seed)
+  records = tf.data.TFRecordDataset(files, compression_type='GZIP',
+                                    num_parallel_reads=tf.data.AUTOTUNE)
+  records = records.shuffle(shuffle_buffer, seed=seed).repeat()
+  batches = records.batch(batch_size, drop_remainder=True)
+  parsed = batches.map(lambda s: tf.io.parse_example(s, FEATURE_SPEC),
+                       num_parallel_calls=tf.data.AUTOTUNE)
+  decoded = parsed.map(lambda f: to_images_labels(f['image'], f['label']),
+                       num_parallel_calls=tf.data.AUTOTUNE)
+  return decoded.prefetch(tf.data.AUTOTUNE)
+
+
+def numpy_dataset(images_uint8, labels, batch_size, shuffle_buffer=10000, seed=0):
+  """From arrays [N, 28, 28] (or [N, 784]) uint8 and [N] ints; decoding is batched."""
+  ds = tf.data.Dataset.from_tensor_slices((images_uint8, labels))
+  ds = ds.shuffle(shuffle_buffer, seed=seed).repeat().batch(batch_size, drop_remainder=True)
+  ds = ds.map(to_images_labels, num_parallel_calls=tf.data.AUTOTUNE)
+  return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,83 @@
+"""Exports the generator alone as a SavedModel with two signatures, plus generator_spec.json.
+
+`serving_default(noise[, label])` -> {'images': float32 [N, 28, 28, 1] in [0, 1]}.
+`generate(seed int64 scalar, labels int64 [N])` -> same, drawing the noise with stateless
+RNG in the preset's distribution (labels are ignored by unconditional presets but set N).
+A tf.Module with tf.function signatures (not Keras model.save) so the SavedModel loads with
+plain `tf.saved_model.load`, without this project's code.
+"""
+import json
+import os
+
+import tensorflow as tf
+
+from models import noise
+from models.observe import to_unit
+from models.presets import IMAGE_SHAPE, NUM_CLASSES
+
+SPEC_FILE = 'generator_spec.json'
+
+
+class GeneratorModule(tf.Module):
+
+  def __init__(self, generator, preset):
+    super().__init__(name='generator_module')
+    # Track only the tf.Variables: a tracked Keras 3 model would make tf.saved_model.save
+    # trace Keras' own single-input serving function, which a (noise, labels) G can't take.
+    self._generator = lambda *args, **kw: generator(*args, **kw)
+    self.variables_to_save = [getattr(v, 'value', v) for v in generator.weights]
+    self._preset = preset
+    z_spec = tf.TensorSpec([None, preset.noise_dim], tf.float32, name='noise')
+    if preset.conditional:
+      self.serve = tf.function(
+          lambda noise, label: self._images(noise, label),
+          input_signature=[z_spec, tf.TensorSpec([None], tf.int64, name='label')])
+    else:
+      self.serve = tf.function(lambda noise: self._images(noise, None),
+                               input_signature=[z_spec])
+    self.generate = tf.function(self._generate)
+
+  def _images(self, z, labels):
+    if labels is None:  # unconditional G ignores labels; give it the same call shape
+      labels = tf.zeros(tf.shape(z)[:1], tf.int32)
+    images = self._generator(z, tf.cast(labels, tf.int32), training=False)
+    return {'images': to_unit(images, self._preset)}
+
+  def _generate(self, seed, labels):
+    labels = tf.cast(labels, tf.int32)
+    seed = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
+    z = noise.sample_noise(self._preset.noise, [tf.shape(labels)[0], self._preset.noise_dim],
+                           seed)
+    return self._images(z, labels if self._preset.conditional else None)
+
+
+def spec(preset):
+  return {
+      'preset': preset.name,
+      'conditional': preset.conditional,
+      'noise_dim': preset.noise_dim,
+      'noise': noise.describe(preset.noise),
+      'num_classes': NUM_CLASSES,
+      'image_shape': list(IMAGE_SHAPE),
+      'output_range': [0.0, 1.0],
+      'signatures': {
+          'serving_default': {'inputs': ['noise'] + (['label'] if preset.conditional else []),
+                              'outputs': ['images']},
+          'generate': {'inputs': ['seed', 'labels'], 'outputs': ['images']},
+      },
+  }
+
+
+def export_generator(generator, preset, export_dir):
+  """Writes the SavedModel and generator_spec.json into `export_dir`."""
+  module = GeneratorModule(generator, preset)
+  seed_spec = tf.TensorSpec([], tf.int64, name='seed')
+  generate_sig = module.generate.get_concrete_function(
+      seed_spec, tf.TensorSpec([None], tf.int64, name='labels'))
+  # Also trace int32 labels so `loaded.generate(seed, int32_labels)` works when called.
+  module.generate.get_concrete_function(seed_spec, tf.TensorSpec([None], tf.int32))
+  tf.saved_model.save(module, export_dir,
+                      signatures={'serving_default': module.serve, 'generate': generate_sig})
+  with tf.io.gfile.GFile(os.path.join(export_dir, SPEC_FILE), 'w') as f:
+    json.dump(spec(preset), f, indent=2)
+  return export_dir

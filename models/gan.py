@@ -1,0 +1,190 @@
+"""GAN state (G, D, EMA generator, optimizers, step counter) and its tf.function steps.
+
+One training step consumes one real batch and follows the preset's schedule: D update(s),
+then `g_steps_per_d` G updates (or one shared-forward simultaneous update); during the first
+`d_pretrain_steps` steps only D trains. The per-replica work runs under `strategy.run`, with
+optional XLA (`jit_compile`) and mixed precision with dynamic loss scaling; the same code runs
+on CPU with the default strategy.
+"""
+import keras
+import tensorflow as tf
+
+from models import losses, noise
+from models.presets import IMAGE_SHAPE, NUM_CLASSES
+
+# Seed purposes: keep noise of different updates in one step independent.
+_D_NOISE, _G_NOISE = 0, 1
+
+
+def _build_models(preset, mixed_precision):
+  previous = keras.config.dtype_policy()
+  keras.config.set_dtype_policy('mixed_float16' if mixed_precision else 'float32')
+  try:
+    nets = [preset.build_generator(), preset.build_discriminator()]
+    if preset.ema_decay:
+      nets.append(preset.build_generator())
+  finally:
+    keras.config.set_dtype_policy(previous)
+  z, y = tf.zeros([2, preset.noise_dim]), tf.zeros([2], tf.int32)
+  nets[1](tf.zeros([2, *IMAGE_SHAPE]), y)  # build variables eagerly, before any tracing
+  for g in [nets[0]] + nets[2:]:
+    g(z, y)
+  return nets
+
+
+def _optimizer(lr, preset, mixed_precision):
+  opt = keras.optimizers.Adam(lr, beta_1=preset.beta_1, beta_2=preset.beta_2)
+  return keras.optimizers.LossScaleOptimizer(opt) if mixed_precision else opt
+
+
+class Gan:
+  """Owns the trainable state; `train_step(images, labels)` runs one scheduled step."""
+
+  def __init__(self, preset, config, strategy):
+    self.preset, self.config, self.strategy = preset, config, strategy
+    self.loss = losses.LOSSES[preset.loss]
+    self.mixed = config.mixed_precision
+    with strategy.scope():
+      nets = _build_models(preset, self.mixed)
+      self.generator, self.discriminator = nets[0], nets[1]
+      self.ema_generator = nets[2] if len(nets) > 2 else None
+      self.g_opt = _optimizer(preset.lr_g, preset, self.mixed)
+      self.d_opt = _optimizer(preset.lr_d, preset, self.mixed)
+      self.g_opt.build(self.generator.trainable_variables)
+      self.d_opt.build(self.discriminator.trainable_variables)
+      self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name='global_step')
+    if self.ema_generator is not None:
+      for e, w in zip(self.ema_generator.weights, self.generator.weights):
+        e.assign(w)
+    # A D without batch-dependent layers may score real and fake in one call: the same
+    # numbers, but one bigger batch is markedly faster on CPU than two small ones.
+    self._d_joint = not any(isinstance(l, keras.layers.BatchNormalization)
+                            for l in self.discriminator._flatten_layers())  # pylint: disable=protected-access
+    replica = tf.function(self._replica_step, jit_compile=config.jit_compile or None)
+    pretrain = tf.function(self._replica_pretrain, jit_compile=config.jit_compile or None)
+    self._train_fn = tf.function(lambda x, y: self._distributed(replica, x, y, ema=True))
+    self._pretrain_fn = tf.function(lambda x, y: self._distributed(pretrain, x, y, ema=False))
+
+  @property
+  def export_generator(self):
+    return self.generator if self.ema_generator is None else self.ema_generator
+
+  def checkpoint(self):
+    items = dict(generator=self.generator, discriminator=self.discriminator,
+                 g_opt=self.g_opt, d_opt=self.d_opt, step=self.step)
+    if self.ema_generator is not None:
+      items['ema_generator'] = self.ema_generator
+    return tf.train.Checkpoint(**items)
+
+  def train_step(self, images, labels):
+    """Runs one step on a (distributed) batch; returns a dict of float32 scalar tensors."""
+    fn = self._pretrain_fn if int(self.step.numpy()) < self.preset.d_pretrain_steps \
+        else self._train_fn
+    return fn(images, labels)
+
+  # -- cross-replica part (outer tf.function) --------------------------------------------
+  def _distributed(self, replica_fn, images, labels, ema):
+    metrics = self.strategy.run(replica_fn, args=(images, labels, self.step.read_value()))
+    metrics = {k: self.strategy.reduce('MEAN', v, axis=None) for k, v in metrics.items()}
+    if ema and self.ema_generator is not None:
+      self._update_ema()  # cross-replica context: one update of every mirrored copy
+    self.step.assign_add(1)
+    return metrics
+
+  def _update_ema(self):
+    # Warm-up as tf.train.ExponentialMovingAverage(num_updates=step): early on a 0.999
+    # average would still be mostly the random initial weights.
+    step = tf.cast(self.step, tf.float32)
+    decay = tf.minimum(self.preset.ema_decay, (1.0 + step) / (10.0 + step))
+    for e, w in zip(self.ema_generator.weights, self.generator.weights):
+      # Batch-norm moving statistics are copied; trainable weights are averaged.
+      e.assign(decay * e + (1.0 - decay) * w if w.trainable else w)
+
+  # -- per-replica parts ------------------------------------------------------------------
+  def _scale(self, images):
+    return images * 2.0 - 1.0 if self.preset.pixel_range == 'symmetric' else images
+
+  def _noise(self, batch, step, purpose):
+    seed = noise.step_seed(self.config.seed, step, purpose)
+    return noise.sample_noise(self.preset.noise, [batch, self.preset.noise_dim], seed)
+
+  def _apply(self, opt, tape, loss, variables):
+    # Per-replica losses are means and the optimizer sums gradients over replicas, hence
+    # 1/replicas; with mixed precision the dynamic loss scale multiplies in too (opt.apply
+    # unscales and skips non-finite steps). Seeding the backward pass with this factor
+    # equals differentiating the scaled loss, without recording the scaling on the tape.
+    factor = tf.constant(1.0 / self.strategy.num_replicas_in_sync)
+    if self.mixed:
+      factor = opt.scale_loss(factor)
+    opt.apply(tape.gradient(loss, variables, output_gradients=factor), variables)
+
+  def _d_logits(self, images, labels):
+    return tf.cast(self.discriminator(images, labels, training=True), tf.float32)
+
+  def _d_real_fake(self, real, fake, labels):
+    if not self._d_joint:
+      return self._d_logits(real, labels), self._d_logits(fake, labels)
+    logits = self._d_logits(tf.concat([real, fake], 0), tf.concat([labels, labels], 0))
+    return tf.split(logits, 2, axis=0)
+
+  def _d_update(self, real, labels, fake):
+    d_vars = self.discriminator.trainable_variables
+    if self.preset.d_split_real_fake:  # two optimizer steps, each with its own BN batch
+      with tf.GradientTape() as tape:
+        real_logits = self._d_logits(real, labels)
+        loss_real = self.loss.real_term(real_logits)
+      self._apply(self.d_opt, tape, loss_real, d_vars)
+      with tf.GradientTape() as tape:
+        fake_logits = self._d_logits(fake, labels)
+        loss_fake = self.loss.fake_term(fake_logits)
+      self._apply(self.d_opt, tape, loss_fake, d_vars)
+      return loss_real + loss_fake, real_logits, fake_logits
+    with tf.GradientTape() as tape:
+      real_logits, fake_logits = self._d_real_fake(real, fake, labels)
+      loss = self.loss.discriminator(real_logits, fake_logits)
+    self._apply(self.d_opt, tape, loss, d_vars)
+    return loss, real_logits, fake_logits
+
+  def _g_update(self, labels, step, k):
+    g_vars = self.generator.trainable_variables
+    z = self._noise(tf.shape(labels)[0], step, _G_NOISE + k)
+    with tf.GradientTape() as tape:
+      fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
+      loss = self.loss.generator(self._d_logits(fake, labels))
+    self._apply(self.g_opt, tape, loss, g_vars)
+    return loss
+
+  def _metrics(self, d_loss, g_loss, real_logits, fake_logits):
+    return {'d_loss': d_loss, 'g_loss': g_loss,
+            'd_real': tf.reduce_mean(self.loss.probability(real_logits)),
+            'd_fake': tf.reduce_mean(self.loss.probability(fake_logits))}
+
+  def _replica_pretrain(self, images, labels, step):
+    real = self._scale(images)
+    fake = self.generator(self._noise(tf.shape(labels)[0], step, _D_NOISE), labels,
+                          training=True)
+    d_loss, rl, fl = self._d_update(real, labels, tf.cast(fake, tf.float32))
+    return self._metrics(d_loss, tf.constant(0.0), rl, fl)
+
+  def _replica_step(self, images, labels, step):
+    if self.preset.simultaneous:
+      return self._replica_simultaneous(images, labels, step)
+    real = self._scale(images)
+    fake = self.generator(self._noise(tf.shape(labels)[0], step, _D_NOISE), labels,
+                          training=True)
+    d_loss, rl, fl = self._d_update(real, labels, tf.cast(fake, tf.float32))
+    g_loss = tf.add_n([self._g_update(labels, step, k)
+                       for k in range(self.preset.g_steps_per_d)])
+    return self._metrics(d_loss, g_loss / self.preset.g_steps_per_d, rl, fl)
+
+  def _replica_simultaneous(self, images, labels, step):
+    """tensorflow.org DCGAN style: one G forward feeds both losses; both apply at once."""
+    real = self._scale(images)
+    z = self._noise(tf.shape(labels)[0], step, _D_NOISE)
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+      fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
+      rl, fl = self._d_real_fake(real, fake, labels)
+      g_loss, d_loss = self.loss.generator(fl), self.loss.discriminator(rl, fl)
+    self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
+    self._apply(self.d_opt, d_tape, d_loss, self.discriminator.trainable_variables)
+    return self._metrics(d_loss, g_loss, rl, fl)

@@ -1,0 +1,58 @@
+"""The Preset record and layers shared by the conditional architectures.
+
+A preset is data: how to build G and D plus every training hyperparameter of the design it
+reproduces. Generators are called as `G(noise, labels=None, training=...)` and return images
+in the preset's `pixel_range`; discriminators as `D(images, labels=None, training=...)` and
+return logits (see models/losses.py), so one training loop drives all of them.
+"""
+import dataclasses
+from typing import Callable, Optional
+
+import keras
+import tensorflow as tf
+
+NUM_CLASSES = 10
+IMAGE_SHAPE = (28, 28, 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+  name: str
+  description: str
+  build_generator: Callable[[], keras.Model]
+  build_discriminator: Callable[[], keras.Model]
+  loss: str  # key of models.losses.LOSSES
+  noise_dim: int
+  noise: str  # 'uniform' = U(-1, 1), 'normal' = N(0, 1)
+  conditional: bool
+  batch_size: int
+  lr_g: float
+  lr_d: float
+  beta_1: float = 0.9
+  beta_2: float = 0.999
+  # Schedule, per training step (one real batch): D updates first, then `g_steps_per_d` G
+  # updates; the first `d_pretrain_steps` steps update D only. `d_split_real_fake` makes D
+  # take two optimizer steps (real batch, then fake batch) like Keras train_on_batch code.
+  # `simultaneous` updates D and G from one shared forward pass (tensorflow.org DCGAN).
+  g_steps_per_d: int = 1
+  d_pretrain_steps: int = 0
+  d_split_real_fake: bool = False
+  simultaneous: bool = False
+  pixel_range: str = 'unit'  # generator output and training data: 'unit' [0,1], 'symmetric' [-1,1]
+  ema_decay: Optional[float] = None  # exponential moving average of G's weights, exported
+
+
+def one_hot(labels):
+  return tf.one_hot(tf.cast(labels, tf.int32), NUM_CLASSES)
+
+
+def concat_label_maps(x, y_onehot):
+  """Appends the one-hot label as constant feature maps (DCGAN-tensorflow conv_cond_concat)."""
+  y_onehot = tf.cast(y_onehot, x.dtype)
+  shape = tf.shape(x)
+  maps = tf.ones([shape[0], shape[1], shape[2], NUM_CLASSES], x.dtype) * y_onehot[:, None, None, :]
+  return tf.concat([x, maps], axis=-1)
+
+
+def concat_label(x, y_onehot):
+  return tf.concat([x, tf.cast(y_onehot, x.dtype)], axis=-1)

@@ -1,0 +1,36 @@
+"""MirroredStrategy path, exercised on two logical CPU devices in a subprocess (logical
+devices must be configured before TensorFlow initialises, so not in the pytest process)."""
+import json
+import os
+import subprocess
+import sys
+
+_SCRIPT = r'''
+import json, sys, tempfile
+sys.path.insert(0, REPO)
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from models import data, loop, mnist_idx
+from models.config import TrainConfig
+x, y = mnist_idx.load(MNIST, limit=512)
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+out = {}
+for name in ("cdcgan", "default"):
+  config = TrainConfig(preset=name, batch_size=16, sample_interval=2, checkpoint_interval=2)
+  gan = loop.train(config, data.numpy_dataset(x, y, 16), 3, tempfile.mkdtemp(), strategy=strategy)
+  out[name] = dict(replicas=strategy.num_replicas_in_sync, step=int(gan.step.numpy()),
+                   d=int(gan.d_opt.iterations.numpy()), g=int(gan.g_opt.iterations.numpy()))
+print(json.dumps(out))
+'''
+
+
+def test_mirrored_strategy_on_two_logical_cpus(mnist_dir, tmp_path):
+  repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+  code = f'REPO = {repo!r}\nMNIST = {mnist_dir!r}\n' + _SCRIPT
+  result = subprocess.run([sys.executable, '-c', code], cwd=str(tmp_path), capture_output=True,
+                          text=True, timeout=300, check=False)
+  assert result.returncode == 0, result.stderr[-3000:]
+  out = json.loads(result.stdout.strip().splitlines()[-1])
+  assert out['cdcgan'] == dict(replicas=2, step=3, d=3, g=6)
+  assert out['default'] == dict(replicas=2, step=3, d=3, g=3)

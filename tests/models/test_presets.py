@@ -1,0 +1,61 @@
+"""Every preset: the (noise, labels) / (images, labels) call contract, shapes, value ranges,
+and one training step that moves both G and D."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from models import losses, noise
+from models.config import TrainConfig
+from models.gan import Gan
+from models.presets import PRESETS
+from tests.models.conftest import batch
+
+NAMES = sorted(PRESETS)
+
+
+def make_gan(name, **overrides):
+  config = TrainConfig(preset=name, **overrides)
+  return Gan(config.effective_preset(), config, tf.distribute.get_strategy())
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_shapes_and_ranges(name, mnist_small):
+  preset = PRESETS[name]
+  gan = make_gan(name)
+  labels = tf.range(6, dtype=tf.int32)
+  z = noise.sample_noise(preset.noise, [6, preset.noise_dim], tf.constant([1, 2], tf.int64))
+  for training in (False, True):
+    images = gan.generator(z, labels, training=training).numpy()
+    assert images.shape == (6, 28, 28, 1) and images.dtype == np.float32
+    low = -1.0 if preset.pixel_range == 'symmetric' else 0.0
+    assert images.min() >= low and images.max() <= 1.0
+    assert images.std() > 0  # not a constant image
+  x, y = batch(mnist_small, 6)
+  logits = gan.discriminator(x, y, training=False).numpy()
+  assert logits.shape == (6, 2 if preset.loss == 'softmax2' else 1)
+  assert np.isfinite(logits).all()
+  assert preset.loss in losses.LOSSES
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_noise_distribution(name):
+  preset = PRESETS[name]
+  z = noise.sample_noise(preset.noise, [4000], tf.constant([0, 1], tf.int64)).numpy()
+  if preset.noise == 'uniform':
+    assert z.min() >= -1 and z.max() <= 1 and abs(z.std() - 1 / np.sqrt(3)) < 0.03
+  else:
+    assert z.min() < -2.5 and z.max() > 2.5 and abs(z.std() - 1) < 0.05
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_one_step_changes_both_networks(name, mnist_small):
+  gan = make_gan(name, batch_size=8, d_pretrain_steps=0)
+  g0 = [w.numpy().copy() for w in gan.generator.trainable_variables]
+  d0 = [w.numpy().copy() for w in gan.discriminator.trainable_variables]
+  metrics = gan.train_step(*batch(mnist_small, 8))
+  assert all(np.isfinite(v.numpy()) for v in metrics.values())
+  for before, var in zip(g0, gan.generator.trainable_variables):
+    assert not np.array_equal(before, var.numpy()), f'G variable {var.path} did not change'
+  for before, var in zip(d0, gan.discriminator.trainable_variables):
+    assert not np.array_equal(before, var.numpy()), f'D variable {var.path} did not change'
+  assert int(gan.step.numpy()) == 1
