@@ -6,6 +6,9 @@ Paths come from the environment (the Makefile sets them):
   TFDS_DATA_DIR   TFDS's data folder, to reuse an existing one (default <output>/tfds)
   MAX_EXAMPLES    keep only the first N examples of each split (optional)
   PIPELINE_NAME   defaults to configs.PIPELINE_NAME
+  PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES
+                  override the configs.py values of the same name
+  STOP_AFTER      'validation' or 'training' runs only the first stages
 """
 import os
 
@@ -26,6 +29,11 @@ def output_paths(output_dir: str) -> dict:
   }
 
 
+def _env_int(name, default):
+  value = os.environ.get(name)
+  return int(value) if value else default
+
+
 def main():
   output_dir = os.path.abspath(os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
       os.path.dirname(os.path.abspath(__file__)), 'tfx_output'))
@@ -42,6 +50,12 @@ def main():
       manual_dir=os.environ.get('MNIST_DIR') or None,
       max_examples_per_split=int(max_examples) if max_examples else None,
       beam_pipeline_args=configs.BEAM_PIPELINE_ARGS,
+      serving_dir=paths['serving_dir'],
+      preset=os.environ.get('PRESET') or configs.PRESET,
+      train_steps=_env_int('TRAIN_STEPS', configs.TRAIN_STEPS),
+      classifier_train_steps=_env_int('CLASSIFIER_TRAIN_STEPS', configs.CLASSIFIER_TRAIN_STEPS),
+      eval_samples=_env_int('EVAL_SAMPLES', configs.EVAL_SAMPLES),
+      stop_after=os.environ.get('STOP_AFTER') or None,
   ))
 
 

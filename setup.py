@@ -22,6 +22,10 @@ setup(
         # tfx-bsl 1.16 imports dill, which Beam stopped requiring after 2.6x;
         # 2.59 is a release TFX 1.16 was built and tested with.
         'apache-beam[gcp]==2.59.0',
+        # The standalone LiteRT interpreter: runs the exported .tflite files without TF.
+        'ai-edge-litert==2.3.0',
+        # PNG grids of generated digits (`python -m models generate`).
+        'pillow',
     ],
     extras_require={
         'dev': ['pytest'],

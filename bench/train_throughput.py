@@ -119,7 +119,7 @@ def main():
   parser.add_argument('--presets', default='dcgan_tutorial,dcgan_upsample,default')
   parser.add_argument('--steps', type=int, default=150)
   parser.add_argument('--warmup', type=int, default=10)
-  parser.add_argument('--mnist-dir', default=os.environ.get('MNIST_DIR',
+  parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR',
                                                             '/work/shared/data/mnist'))
   args = parser.parse_args()
   images, labels = mnist_idx.load(args.mnist_dir, 'train', limit=20000)

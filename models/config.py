@@ -14,6 +14,17 @@ _PRESET_OVERRIDES = ('batch_size', 'lr_g', 'lr_d', 'beta_1', 'g_steps_per_d',
                      'd_pretrain_steps', 'd_split_real_fake', 'simultaneous', 'ema_decay')
 
 
+def from_custom_config(config_class, custom_config: Optional[Mapping[str, Any]]):
+  """`config_class(**custom_config)`, rejecting unknown keys by name."""
+  custom_config = dict(custom_config or {})
+  known = {f.name for f in dataclasses.fields(config_class)}
+  unknown = sorted(set(custom_config) - known)
+  if unknown:
+    raise ValueError(f'Unknown custom_config key(s) {unknown} for {config_class.__name__}; '
+                     f'known keys: {sorted(known)}')
+  return config_class(**custom_config)
+
+
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
   preset: str = 'default'
@@ -47,12 +58,7 @@ class TrainConfig:
 
   @classmethod
   def from_custom_config(cls, custom_config: Optional[Mapping[str, Any]]) -> 'TrainConfig':
-    custom_config = dict(custom_config or {})
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(custom_config) - known)
-    if unknown:
-      raise ValueError(f'Unknown custom_config key(s) {unknown}; known keys: {sorted(known)}')
-    return cls(**custom_config)
+    return from_custom_config(cls, custom_config)
 
   def effective_preset(self) -> Preset:
     overrides = {k: getattr(self, k) for k in _PRESET_OVERRIDES if getattr(self, k) is not None}

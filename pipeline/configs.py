@@ -1,4 +1,5 @@
 """Constants of the MNIST GAN pipeline. Paths and the orchestrator belong to the runners."""
+import dataclasses
 import os
 
 PIPELINE_NAME = 'mnist_gan'
@@ -11,3 +12,32 @@ SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'schema', 'schema.pbtxt')
 
 # Beam runs in-process by default; runners may pass more (e.g. other Beam runners).
 BEAM_PIPELINE_ARGS = ['--direct_running_mode=in_memory', '--direct_num_workers=1']
+
+# GAN training: a preset of models/presets and its step count (one step = one real batch).
+# 6,000 steps of `default` take about 8 minutes on 2 CPU cores (README.md, "Presets and training").
+PRESET = 'default'
+TRAIN_STEPS = 6000
+
+# The evaluation classifier (batch 128): ~5 epochs, >= 99.0% on the official test split.
+CLASSIFIER_TRAIN_STEPS = 2500
+CLASSIFIER_MIN_ACCURACY = 0.99
+
+# Generated samples per evaluation. FID is biased at small N: only compare at equal N.
+EVAL_SAMPLES = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class GateThresholds:
+  """What a generator must reach to be pushed (sample quality per the MNIST classifier)."""
+  max_fid: float = 25.0
+  min_mnist_score: float = 8.0
+  min_class_accuracy: float = 0.85  # conditional presets only
+  # Against the last blessed model (skipped on the first run, which has no baseline).
+  max_fid_increase: float = 5.0
+  max_class_accuracy_drop: float = 0.03
+  # The full-int8 TFLite model against this run's fp32 TFLite model.
+  int8_max_fid_increase: float = 3.0
+  int8_max_class_accuracy_drop: float = 0.02
+
+
+GATE = GateThresholds()

@@ -6,7 +6,14 @@ from tfx import v1 as tfx
 from tfx.dsl.components.base import base_node
 
 from components.anomaly_gate import AnomalyGate
+from components.sample_quality.eval_examples import GeneratorEvalExamples
+from components.sample_quality.evaluator import SampleQualityEvaluator
 from components.tfds_example_gen import TfdsExampleGen
+from components.tflite_export.component import TFLiteExport
+from components.versioned_pusher.component import VersionedPusher
+from models.presets import get_preset
+from pipeline import configs
+from pipeline import eval_configs
 
 
 def validation_components(examples: tfx.dsl.Channel, schema_path: str) -> List[base_node.BaseNode]:
@@ -30,24 +37,106 @@ def validation_components(examples: tfx.dsl.Channel, schema_path: str) -> List[b
           anomaly_gate]
 
 
+def training_components(examples, schema, preset: str, train_steps: int,
+                        classifier_train_steps: int, classifier_min_accuracy: float,
+                        trainer_run_fn: str) -> List[base_node.BaseNode]:
+  """The evaluation classifier and the GAN, both trained by TFX Trainers."""
+  classifier_trainer = tfx.components.Trainer(
+      run_fn='models.classifier_trainer.run_fn', examples=examples, schema=schema,
+      train_args=tfx.proto.TrainArgs(num_steps=classifier_train_steps),
+      eval_args=tfx.proto.EvalArgs(num_steps=None),
+      custom_config={'min_accuracy': classifier_min_accuracy}).with_id('ClassifierTrainer')
+  trainer = tfx.components.Trainer(
+      run_fn=trainer_run_fn, examples=examples, schema=schema,
+      train_args=tfx.proto.TrainArgs(num_steps=train_steps),
+      eval_args=tfx.proto.EvalArgs(num_steps=0),
+      custom_config={'preset': preset})
+  return [classifier_trainer, trainer]
+
+
+def gate_and_push_components(examples, classifier, model, preset: str,
+                             gate: configs.GateThresholds, eval_samples: int,
+                             tflite_parity_samples: int,
+                             serving_dir: str) -> List[base_node.BaseNode]:
+  """TFLite export, the SavedModel and int8 gates, and the push of blessed models."""
+  conditional = get_preset(preset).conditional
+  tflite_export = TFLiteExport(model=model, parity_samples=tflite_parity_samples)
+  eval_examples = GeneratorEvalExamples(examples=examples, model=model,
+                                        num_samples=eval_samples)
+  # The last model both trained here and blessed by the SavedModel gate.
+  baseline = tfx.dsl.Resolver(
+      strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+      model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model,
+                            producer_component_id='Trainer'),
+      model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing,
+                                     producer_component_id='Evaluator'),
+  ).with_id('LatestBlessedModelResolver')
+  evaluator = SampleQualityEvaluator(
+      examples=eval_examples.outputs['eval_examples'], model=model,
+      baseline_model=baseline.outputs['model'], classifier=classifier,
+      schema=eval_examples.outputs['schema'],
+      eval_config=eval_configs.saved_model_gate(gate, conditional)).with_id('Evaluator')
+  int8_evaluator = SampleQualityEvaluator(
+      examples=eval_examples.outputs['eval_examples'], model=tflite_export.outputs['int8'],
+      baseline_model=tflite_export.outputs['fp32'], classifier=classifier,
+      schema=eval_examples.outputs['schema'],
+      eval_config=eval_configs.int8_gate(gate, conditional)).with_id('TFLiteInt8Evaluator')
+  pusher = VersionedPusher(
+      model=model, model_blessing=evaluator.outputs['blessing'],
+      model_evaluation=evaluator.outputs['evaluation'],
+      fp32=tflite_export.outputs['fp32'], fp16=tflite_export.outputs['fp16'],
+      dynamic_int8=tflite_export.outputs['dynamic_int8'], int8=tflite_export.outputs['int8'],
+      tflite_blessing=int8_evaluator.outputs['blessing'],
+      tflite_evaluation=int8_evaluator.outputs['evaluation'], serving_dir=serving_dir)
+  return [tflite_export, eval_examples, baseline, evaluator, int8_evaluator, pusher]
+
+
 def create_pipeline(
     pipeline_name: str,
     pipeline_root: str,
     tfds_data_dir: str,
     schema_path: str,
+    serving_dir: str,
     metadata_connection_config: Optional[metadata_store_pb2.ConnectionConfig] = None,
-    dataset: str = 'mnist',
+    dataset: str = configs.DATASET,
     manual_dir: Optional[str] = None,
     max_examples_per_split: Optional[int] = None,
     beam_pipeline_args: Optional[List[str]] = None,
     enable_cache: bool = True,
+    preset: str = configs.PRESET,
+    train_steps: int = configs.TRAIN_STEPS,
+    classifier_train_steps: int = configs.CLASSIFIER_TRAIN_STEPS,
+    classifier_min_accuracy: float = configs.CLASSIFIER_MIN_ACCURACY,
+    gate: configs.GateThresholds = configs.GATE,
+    eval_samples: int = configs.EVAL_SAMPLES,
+    tflite_parity_samples: int = 1000,
+    trainer_run_fn: str = 'models.trainer.run_fn',
+    stop_after: Optional[str] = None,
 ) -> tfx.dsl.Pipeline:
-  """Returns the MNIST GAN pipeline: ingest and validation so far."""
+  """Returns the MNIST GAN pipeline: ingest, validation, training, export, gate, push.
+
+  `stop_after='validation'` or `'training'` builds only the first stages (tests, ingest
+  benchmarks); `trainer_run_fn` swaps the GAN trainer (tests use a broken one).
+  """
   example_gen = TfdsExampleGen(
       data_dir=tfds_data_dir, dataset=dataset, manual_dir=manual_dir,
       max_examples_per_split=max_examples_per_split)
-  components = [example_gen]
-  components += validation_components(example_gen.outputs['examples'], schema_path)
+  examples = example_gen.outputs['examples']
+  validation = validation_components(examples, schema_path)
+  components = [example_gen] + validation
+  if stop_after != 'validation':
+    schema = validation[0].outputs['schema']
+    training = training_components(examples, schema, preset, train_steps,
+                                   classifier_train_steps, classifier_min_accuracy,
+                                   trainer_run_fn)
+    for trainer in training:  # nothing trains on data the validation stage rejected
+      trainer.add_upstream_node(validation[-1])
+    components += training
+    if stop_after != 'training':
+      classifier_trainer, trainer = training
+      components += gate_and_push_components(
+          examples, classifier_trainer.outputs['model'], trainer.outputs['model'], preset,
+          gate, eval_samples, tflite_parity_samples, serving_dir)
   return tfx.dsl.Pipeline(
       pipeline_name=pipeline_name,
       pipeline_root=pipeline_root,

@@ -21,7 +21,7 @@ def test_tfx_cli_creates_and_runs_the_pipeline(tmp_path, tfds_data_dir, mnist_di
   output = tmp_path / 'out'
   env = dict(os.environ, LOCAL_HOME=str(tmp_path / 'tfx_home'), TFX_OUTPUT_DIR=str(output),
              TFDS_DATA_DIR=tfds_data_dir, MNIST_DIR=mnist_dir, MAX_EXAMPLES='200',
-             PIPELINE_NAME='cli_test')
+             PIPELINE_NAME='cli_test', STOP_AFTER='validation')
   _tfx('pipeline', 'create', '--engine', 'local',
        '--pipeline_path', os.path.join(_REPO, 'local_runner.py'), env=env)
   assert (tmp_path / 'tfx_home' / 'cli_test' / 'pipeline_args.json').is_file()

@@ -17,6 +17,7 @@ class Paths:
     self.root = str(root)
     self.pipeline_root = os.path.join(self.root, 'pipeline_root')
     self.metadata_path = os.path.join(self.root, 'metadata.sqlite')
+    self.serving_dir = os.path.join(self.root, 'serving')
 
   def connection_config(self):
     return tfx.orchestration.metadata.sqlite_metadata_connection_config(self.metadata_path)
@@ -26,9 +27,10 @@ def ingest_pipeline(paths: Paths, tfds_data_dir: str, manual_dir: str,
                     max_examples_per_split=None, name='test_ingest') -> tfx.dsl.Pipeline:
   return pipeline_lib.create_pipeline(
       pipeline_name=name, pipeline_root=paths.pipeline_root, tfds_data_dir=tfds_data_dir,
-      schema_path=configs.SCHEMA_PATH, metadata_connection_config=paths.connection_config(),
+      schema_path=configs.SCHEMA_PATH, serving_dir=paths.serving_dir,
+      metadata_connection_config=paths.connection_config(),
       manual_dir=manual_dir, max_examples_per_split=max_examples_per_split,
-      beam_pipeline_args=configs.BEAM_PIPELINE_ARGS)
+      beam_pipeline_args=configs.BEAM_PIPELINE_ARGS, stop_after='validation')
 
 
 def run(pipeline: tfx.dsl.Pipeline) -> None:

@@ -1,0 +1,57 @@
+"""The floor of the sample-quality metrics: real images scored like generated ones.
+
+FID between N real training images and the N official test images (the eval split) in the
+pipeline classifier's embedding, plus the MNIST score and classifier accuracy of the real
+test images. A generator can't be expected to beat these figures at the same N.
+
+  .venv/bin/python bench/sample_quality_floor.py --classifier <ClassifierTrainer model dir> \
+      [--mnist_dir ../shared/data/mnist] [--n 10000]
+
+Without --classifier, the newest ClassifierTrainer model under tfx_output/pipeline_root.
+"""
+import argparse
+import glob
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from components.sample_quality import classifier, statistics  # pylint: disable=wrong-import-position
+from models import mnist_idx  # pylint: disable=wrong-import-position
+
+
+def _embed(path, images, batch=500):
+  logits, embeddings = [], []
+  for start in range(0, len(images), batch):
+    x = (images[start:start + batch].astype(np.float32) / 255.0)[..., None]
+    l, e = classifier.classify(path, x)
+    logits.append(l)
+    embeddings.append(e)
+  return np.concatenate(logits), np.concatenate(embeddings)
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--classifier', default=None)
+  parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR', '../shared/data/mnist'))
+  parser.add_argument('--n', type=int, default=10_000)
+  args = parser.parse_args()
+  path = args.classifier or max(
+      glob.glob('tfx_output/pipeline_root/ClassifierTrainer/model/*/Format-Serving'),
+      key=os.path.getmtime)
+  train_x, _ = mnist_idx.load(args.mnist_dir, 'train', limit=args.n)
+  test_x, test_y = mnist_idx.load(args.mnist_dir, 'test', limit=args.n)
+  _, train_e = _embed(path, train_x)
+  test_logits, test_e = _embed(path, test_x)
+  fid = statistics.frechet_distance(statistics.Moments().add(train_e),
+                                    statistics.Moments().add(test_e))
+  score = statistics.ClassProbabilitySums().add(statistics.softmax(test_logits)).score()
+  accuracy = float(np.mean(np.argmax(test_logits, -1) == test_y))
+  print(f'classifier: {path}')
+  print(f'N={args.n}  FID(real train, real test)={fid:.3f}  MNIST score(real test)={score:.3f}  '
+        f'classifier accuracy(real test)={accuracy:.4f}')
+
+
+if __name__ == '__main__':
+  main()

@@ -1,0 +1,63 @@
+"""The model card of a TFLite variant: how to call it and how faithful and fast it is.
+
+Written as `card.json` beside the `tflite` file, so a mobile client knows the input names,
+shapes, dtypes, noise distribution and label meaning, how to (de)quantize int8 I/O, and the
+parity and latency measured against the SavedModel at export time.
+"""
+from typing import Any, Dict
+
+CARD_FILE = 'card.json'
+TFLITE_FILE = 'tflite'  # exact name tensorflow-model-analysis loads for model_type='tf_lite'
+
+_QUANTIZATION = {
+    'fp32': {'weights': 'float32', 'activations': 'float32'},
+    'fp16': {'weights': 'float16 (dequantized to float32 at load)', 'activations': 'float32'},
+    'dynamic_int8': {'weights': 'int8', 'activations': 'float32 (int8 kernels where possible)'},
+    'int8': {'weights': 'int8', 'activations': 'int8'},
+}
+
+
+def _io_entry(details: Dict[str, Any]) -> Dict[str, Any]:
+  entry = {'dtype': details['dtype'], 'shape': details['shape']}
+  if details['scale']:  # quantized I/O: real = scale * (q - zero_point)
+    entry['quantization'] = {'scale': details['scale'], 'zero_point': details['zero_point'],
+                             'real_value': 'scale * (q - zero_point)'}
+  return entry
+
+
+def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Any]],
+          weights: Dict[str, int], size_bytes: int, parity: Dict[str, Any],
+          latency: Dict[str, Any], source_uri: str) -> Dict[str, Any]:
+  noise = dict(_io_entry(io['noise']), name='noise', distribution=spec['noise'],
+               meaning=f'latent noise, draw each of the {spec["noise_dim"]} values i.i.d. '
+                       'from `distribution` (the training distribution)')
+  inputs = [noise]
+  if spec['conditional']:
+    inputs.append(dict(_io_entry(io['label']), name='label',
+                       meaning=f'digit to draw: class index 0..{spec["num_classes"] - 1}'))
+  images = dict(_io_entry(io['images']), name='images', range=spec['output_range'],
+                meaning='grayscale 28x28 digit, 0 = background, 1 = ink (MNIST convention)')
+  return {
+      'variant': variant,
+      'file': TFLITE_FILE,
+      'size_bytes': size_bytes,
+      'preset': spec.get('preset'),
+      'signature': 'serving_default',
+      'inputs': inputs,
+      'outputs': [images],
+      'quantization': dict(_QUANTIZATION[variant], weight_bytes_by_dtype=weights,
+                           io=io['images']['dtype']),
+      'parity': parity,
+      'latency': latency,
+      'source_model_uri': source_uri,
+      'runtime': 'LiteRT (ai-edge-litert) or TensorFlow Lite builtin ops only; no Flex ops',
+  }
+
+
+def custom_properties(variant: str, figures: Dict[str, float], size_bytes: int,
+                      latency_ms: float) -> Dict[str, Any]:
+  """Flat values for the artifact's MLMD custom properties (float/int/str only)."""
+  return {'tflite_variant': variant, 'size_bytes': int(size_bytes),
+          'parity_psnr_db': figures['psnr_db'], 'parity_max_abs_error': figures['max_abs_error'],
+          'parity_mean_abs_error': figures['mean_abs_error'],
+          'latency_ms_batch1_threads1': latency_ms}

@@ -1,0 +1,78 @@
+"""TFLiteExport: the generator SavedModel -> four TFLite Model artifacts with measured parity.
+
+One standard `Model` artifact per variant (`fp32`, `fp16`, `dynamic_int8`, `int8`), each
+holding `<uri>/Format-Serving/tflite` (the name TFMA loads for model_type='tf_lite') and
+`card.json`, so the gate can evaluate every variant as its own model.
+"""
+from typing import Optional
+
+from tfx import types
+from tfx.dsl.components.base import base_component
+from tfx.dsl.components.base import executor_spec
+from tfx.types import component_spec
+from tfx.types import standard_artifacts
+
+from components.tflite_export import executor
+
+# Minimum PSNR (dB, images in [0, 1]) of each variant vs the SavedModel on 1,000 seeded
+# inputs. Chosen from measurements (README.md, "TFLite export"): well below what
+# each variant reaches on the presets, well above what a broken conversion gives.
+DEFAULT_MIN_PSNR_DB = {'fp32': 60.0, 'fp16': 30.0, 'dynamic_int8': 25.0, 'int8': 20.0}
+
+
+def _param(type_, optional=True):
+  return component_spec.ExecutionParameter(type=type_, optional=optional)
+
+
+class TFLiteExportSpec(component_spec.ComponentSpec):
+  """Input: the trained generator. Outputs: one Model artifact per TFLite variant."""
+  PARAMETERS = {
+      executor.INT8_IO_KEY: _param(bool),
+      executor.PARITY_SAMPLES_KEY: _param(int),
+      executor.CALIBRATION_SAMPLES_KEY: _param(int),
+      executor.SEED_KEY: _param(int),
+      executor.LATENCY_RUNS_KEY: _param(int),
+      **{executor.min_psnr_key(v): _param(float) for v in executor.VARIANTS},
+  }
+  INPUTS = {executor.MODEL_KEY: component_spec.ChannelParameter(type=standard_artifacts.Model)}
+  OUTPUTS = {v: component_spec.ChannelParameter(type=standard_artifacts.Model)
+             for v in executor.VARIANTS}
+
+
+class TFLiteExport(base_component.BaseComponent):
+  """Exports the generator as fp32, fp16, dynamic-range int8 and full-int8 TFLite models.
+
+  Fails (publishing nothing) when a variant cannot be converted or quantized as named, or
+  when its PSNR against the SavedModel is below its threshold.
+
+  Args:
+    model: channel of the Trainer's Model (generator SavedModel + generator_spec.json).
+    int8_io: give the `int8` variant int8 `noise` input and `images` output (scale and zero
+      point in its card) instead of float32 I/O. Default False: float I/O, what apps should
+      use unless an accelerator needs an all-integer graph.
+    min_psnr_db: variant -> minimum PSNR in dB; missing variants use DEFAULT_MIN_PSNR_DB.
+    parity_samples: seeded inputs compared against the SavedModel (default 1,000).
+    calibration_samples: seeded inputs (every label in turn) calibrating `int8`.
+    seed: seed of the parity inputs (calibration uses a different, derived one).
+    latency_runs: timed batch-1 invocations per variant (median reported).
+  """
+
+  SPEC_CLASS = TFLiteExportSpec
+  EXECUTOR_SPEC = executor_spec.ExecutorClassSpec(executor.Executor)
+
+  def __init__(self, model: types.BaseChannel, int8_io: bool = False,
+               min_psnr_db: Optional[dict] = None, parity_samples: int = 1000,
+               calibration_samples: int = 500, seed: int = 0, latency_runs: int = 100):
+    unknown = set(min_psnr_db or {}) - set(executor.VARIANTS)
+    if unknown:
+      raise ValueError(f'min_psnr_db has unknown variants {sorted(unknown)}; '
+                       f'known: {executor.VARIANTS}')
+    if parity_samples < 1 or calibration_samples < 1 or latency_runs < 1:
+      raise ValueError('parity_samples, calibration_samples and latency_runs must be >= 1')
+    thresholds = dict(DEFAULT_MIN_PSNR_DB, **(min_psnr_db or {}))
+    spec = TFLiteExportSpec(
+        model=model, int8_io=int8_io, parity_samples=parity_samples,
+        calibration_samples=calibration_samples, seed=seed, latency_runs=latency_runs,
+        **{executor.min_psnr_key(v): float(t) for v, t in thresholds.items()},
+        **{v: types.Channel(type=standard_artifacts.Model) for v in executor.VARIANTS})
+    super().__init__(spec=spec)

@@ -1,0 +1,139 @@
+"""SavedModel -> the four TFLite variants, converted in a child process.
+
+`tf.lite.TFLiteConverter.from_saved_model` is called directly (TFX's rewriter exposes too
+few options). The conversion runs in a separate Python process because the MLIR converter
+can abort the whole process (e.g. `LLVM ERROR` on Keras 3 variables in TF 2.16) instead of
+raising; in a child that becomes an error naming the variant, not a dead orchestrator.
+Converter errors are translated into one line naming the variant and the offending ops.
+The int8 model then gets the ONE_HOT repair of fixups.py (a measured converter defect).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+from components.tflite_export import fixups
+
+VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
+SIGNATURE = 'serving_default'
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_OP_PATTERNS = (
+    re.compile(r"'(tfl?\.\w+)' op is neither a custom op nor a flex op"),
+    re.compile(r"Quantization not yet supported for op: '?([\w.]+)'?"),
+    re.compile(r"'(tfl?\.\w+)' op"),
+)
+
+
+class ConversionError(RuntimeError):
+  """A variant could not be converted; the message names the variant (and ops if known)."""
+
+
+def translate_error(variant: str, message: str) -> str:
+  """One readable line from a ConverterError's MLIR dump: variant, ops, first error."""
+  ops = []
+  for pattern in _OP_PATTERNS:
+    ops = sorted(set(pattern.findall(message)))
+    if ops:
+      break
+  errors = [l.strip() for l in message.splitlines() if 'error' in l.lower()]
+  detail = errors[0] if errors else message.strip().splitlines()[0] if message.strip() else ''
+  what = f'unsupported op(s) {", ".join(ops)}' if ops else 'converter error'
+  return f'TFLite variant {variant!r}: {what}: {detail[:500]}'
+
+
+def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np.ndarray],
+                   int8_io: bool):
+  """The converter configured for one variant (TensorFlow is imported only here)."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir, signature_keys=[SIGNATURE])
+  if variant == 'fp32':
+    return converter
+  converter.optimizations = [tf.lite.Optimize.DEFAULT]
+  if variant == 'fp16':
+    converter.target_spec.supported_types = [tf.float16]
+  elif variant == 'int8':
+    count = len(calibration['noise'])
+
+    def representative_dataset():
+      # One example per step, as a phone would call it; covers every label (see executor).
+      for i in range(count):
+        yield {name: values[i:i + 1] for name, values in calibration.items()}
+
+    converter.representative_dataset = representative_dataset
+    # INT8 builtins only. (TF 2.16 still leaves an unquantizable op in float rather than
+    # failing, so checks.py also inspects the result.)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if int8_io:
+      converter.inference_input_type = tf.int8
+      converter.inference_output_type = tf.int8
+  elif variant != 'dynamic_int8':
+    raise ValueError(f'Unknown TFLite variant {variant!r}; known: {VARIANTS}')
+  return converter
+
+
+def _child_main(job_path: str) -> int:
+  """Child process: converts each variant of the job into `<out_dir>/<variant>.tflite`."""
+  with open(job_path) as f:
+    job = json.load(f)
+  calibration = dict(np.load(job['calibration']))
+  status = os.path.join(job['out_dir'], 'status.json')
+  repaired = {}
+  for variant in job['variants']:
+    with open(status, 'w') as f:  # tells the parent which variant a crash happened in
+      json.dump({'converting': variant}, f)
+    try:
+      model = make_converter(job['saved_model'], variant, calibration, job['int8_io']).convert()
+    except Exception as e:  # pylint: disable=broad-except
+      with open(status, 'w') as f:
+        json.dump({'failed': variant, 'error': translate_error(variant, str(e))}, f)
+      return 2
+    if variant == 'int8':
+      model, repaired['int8'] = fixups.fix_one_hot_quantization(model)
+    with open(os.path.join(job['out_dir'], f'{variant}.tflite'), 'wb') as f:
+      f.write(model)
+  with open(status, 'w') as f:
+    json.dump({'done': job['variants'], 'one_hot_repaired': repaired}, f)
+  return 0
+
+
+def convert_all(saved_model_dir: str, out_dir: str, calibration: Dict[str, np.ndarray],
+                int8_io: bool, variants: List[str] = VARIANTS,
+                timeout_s: float = 1800) -> Tuple[Dict[str, str], Dict[str, int]]:
+  """Converts every variant in a child process; returns (variant -> .tflite path,
+  variant -> number of ONE_HOT constants repaired by fixups.py).
+
+  Raises ConversionError naming the variant when the converter fails or crashes."""
+  os.makedirs(out_dir, exist_ok=True)
+  np.savez(os.path.join(out_dir, 'calibration.npz'), **calibration)
+  job_path = os.path.join(out_dir, 'job.json')
+  with open(job_path, 'w') as f:
+    json.dump({'saved_model': saved_model_dir, 'out_dir': out_dir, 'int8_io': bool(int8_io),
+               'calibration': os.path.join(out_dir, 'calibration.npz'),
+               'variants': list(variants)}, f)
+  env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+      [_REPO] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
+  proc = subprocess.run([sys.executable, '-m', 'components.tflite_export.convert', job_path],
+                        env=env, capture_output=True, text=True, timeout=timeout_s, check=False)
+  try:
+    with open(os.path.join(out_dir, 'status.json')) as f:
+      status = json.load(f)
+  except (OSError, ValueError):
+    status = {}
+  if proc.returncode == 0 and 'done' in status:
+    return ({v: os.path.join(out_dir, f'{v}.tflite') for v in variants},
+            status.get('one_hot_repaired', {}))
+  if 'failed' in status:
+    raise ConversionError(status['error'])
+  tail = ' | '.join(l for l in proc.stderr.strip().splitlines()[-5:])
+  variant = status.get('converting', '?')
+  raise ConversionError(
+      f'TFLite variant {variant!r}: the converter process died (exit code {proc.returncode}) '
+      f'converting {saved_model_dir}; last stderr lines: {tail}')
+
+
+if __name__ == '__main__':
+  sys.exit(_child_main(sys.argv[1]))

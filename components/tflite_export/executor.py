@@ -1,0 +1,150 @@
+"""Executor of TFLiteExport: convert, check, measure parity and latency, then publish.
+
+Order matters for "publish nothing half-made": everything is built in a staging folder
+next to the outputs, and only when every variant converted, passed its checks and its
+parity threshold are the folders moved to `<uri>/Format-Serving/`. Any failure raises
+(TFX then marks the execution failed and drops its outputs) and the staging is removed.
+"""
+import json
+import os
+import shutil
+import tempfile
+from typing import Any, Dict, List
+
+from absl import logging
+from tfx import types
+from tfx.dsl.components.base import base_executor
+from tfx.types import artifact_utils
+from tfx.utils import path_utils
+
+from components.tflite_export import card, checks, convert, generator_inputs, litert_runner
+from components.tflite_export import parity
+
+MODEL_KEY = 'model'
+VARIANTS = convert.VARIANTS
+INT8_IO_KEY = 'int8_io'
+PARITY_SAMPLES_KEY = 'parity_samples'
+CALIBRATION_SAMPLES_KEY = 'calibration_samples'
+SEED_KEY = 'seed'
+LATENCY_RUNS_KEY = 'latency_runs'
+
+
+def min_psnr_key(variant: str) -> str:
+  return f'min_psnr_db_{variant}'
+
+
+def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any],
+             reference, exec_properties: Dict[str, Any]) -> Dict[str, Any]:
+  """Checks one converted variant and measures parity, latency and size."""
+  with open(path, 'rb') as f:
+    model_bytes = f.read()
+  generator = litert_runner.LiteRTGenerator(model_path=path, num_threads=1)
+  weights = checks.check_variant(variant, generator, model_bytes, spec['conditional'],
+                                 bool(exec_properties.get(INT8_IO_KEY)))
+  images = generator.generate_batched(feed['noise'], feed.get('label'))
+  figures = parity.compare(reference, images)
+  one = {name: values[:1] for name, values in feed.items()}
+  runs = int(exec_properties.get(LATENCY_RUNS_KEY) or 100)
+  latency_ms = generator.latency_ms(one['noise'], one.get('label'), runs=runs)
+  result = dict(figures, size_bytes=len(model_bytes), latency_ms=latency_ms,
+                weights=weights, io=generator.io_details())
+  logging.info('TFLite %-12s size %8d B  PSNR %7.2f dB  max|err| %.4g  mean|err| %.4g  '
+               'latency %.3f ms/image (batch 1, 1 thread)', variant, len(model_bytes),
+               figures['psnr_db'], figures['max_abs_error'], figures['mean_abs_error'], latency_ms)
+  return result
+
+
+def _publish(staging: str, outputs: Dict[str, types.Artifact]) -> None:
+  """Moves every staged variant folder to `<uri>/Format-Serving`, or none of them."""
+  moved: List[str] = []
+  try:
+    for variant, artifact in outputs.items():
+      target = path_utils.serving_model_dir(artifact.uri)
+      if os.path.exists(target):
+        raise FileExistsError(f'Output {target} already exists; refusing to overwrite it.')
+      os.makedirs(artifact.uri, exist_ok=True)
+      os.replace(os.path.join(staging, variant), target)
+      moved.append(target)
+  except Exception:
+    for target in moved:
+      shutil.rmtree(target, ignore_errors=True)
+    raise
+
+
+class Executor(base_executor.BaseExecutor):
+  """Converts the generator SavedModel to fp32, fp16, dynamic_int8 and int8 TFLite models."""
+
+  def Do(self, input_dict: Dict[str, List[types.Artifact]],
+         output_dict: Dict[str, List[types.Artifact]],
+         exec_properties: Dict[str, Any]) -> None:
+    self._log_startup(input_dict, output_dict, exec_properties)
+    model = artifact_utils.get_single_instance(input_dict[MODEL_KEY])
+    outputs = {v: artifact_utils.get_single_instance(output_dict[v]) for v in VARIANTS}
+    model_dir = path_utils.serving_model_path(model.uri)
+    logging.info('Exporting TFLite variants of the generator at %s', model_dir)
+
+    # Validate the input before any work: clear errors naming the path.
+    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+      raise ValueError(f'The input Model artifact holds no generator: {model_dir} is '
+                       f'{"empty" if os.path.isdir(model_dir) else "missing"}.')
+    spec = generator_inputs.read_spec(model_dir)
+    fn = parity.load_generator(model_dir, spec)
+
+    seed = int(exec_properties.get(SEED_KEY) or 0)
+    feed = generator_inputs.as_feed(*generator_inputs.inputs(
+        spec, int(exec_properties.get(PARITY_SAMPLES_KEY) or 1000), seed))
+    # Calibration draws from the same distribution with another seed: the parity set is not
+    # seen during calibration, as real phone inputs will not be.
+    calibration = generator_inputs.as_feed(*generator_inputs.inputs(
+        spec, int(exec_properties.get(CALIBRATION_SAMPLES_KEY) or 500), seed + 1_000_003))
+    reference = parity.reference_images(fn, feed)
+    del fn
+
+    parent = os.path.dirname(os.path.dirname(outputs['fp32'].uri))
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix='.tflite_staging_', dir=parent)
+    try:
+      paths, repaired = convert.convert_all(model_dir, os.path.join(staging, '_convert'),
+                                            calibration, bool(exec_properties.get(INT8_IO_KEY)))
+      results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
+                 for v in VARIANTS}
+      for variant in VARIANTS:  # measured all first, so the log shows every figure
+        parity.check_threshold(variant, results[variant],
+                               exec_properties.get(min_psnr_key(variant)))
+      for variant, r in results.items():
+        folder = os.path.join(staging, variant)
+        os.makedirs(folder)
+        shutil.move(paths[variant], os.path.join(folder, card.TFLITE_FILE))
+        parity_entry = {
+            'reference': 'SavedModel serving_default, same inputs',
+            'samples': len(feed['noise']), 'seed': seed,
+            'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
+            'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
+            'calibration_samples': len(calibration['noise']) if variant == 'int8' else None}
+        latency = {'ms_per_image_batch1_threads1': r['latency_ms'],
+                   'statistic': 'median', 'runs': int(exec_properties.get(LATENCY_RUNS_KEY) or 100),
+                   'measured_on': 'export host CPU (indicative; phones differ)'}
+        content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
+                             parity_entry, latency, model.uri)
+        if repaired.get(variant):
+          content['quantization']['repairs'] = [
+              f'{repaired[variant]} ONE_HOT on/off constant(s) requantized to the output scale '
+              '(TF 2.16 converter defect, components/tflite_export/fixups.py)']
+        with open(os.path.join(folder, card.CARD_FILE), 'w') as f:
+          json.dump(content, f, indent=2)
+      _publish(staging, outputs)
+    finally:
+      shutil.rmtree(staging, ignore_errors=True)
+
+    for variant, artifact in outputs.items():
+      r = results[variant]
+      props = card.custom_properties(variant, r, r['size_bytes'], r['latency_ms'])
+      for key, value in props.items():
+        if isinstance(value, str):
+          artifact.set_string_custom_property(key, value)
+        elif isinstance(value, int):
+          artifact.set_int_custom_property(key, value)
+        else:
+          artifact.set_float_custom_property(key, value)
+    logging.info('Published TFLite variants: %s',
+                 {v: path_utils.serving_model_dir(a.uri) for v, a in outputs.items()})
