@@ -21,7 +21,7 @@ export MAX_EXAMPLES
 export PIPELINE_NAME
 export LOCAL_HOME := $(abspath $(LOCAL_HOME))
 
-.PHONY: setup run test bench-ingest lock clean
+.PHONY: setup run test bench-ingest schedule lock clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,22 @@ test: setup
 
 bench-ingest: setup
 	$(VENV_PY) bench/ingest.py
+
+# When cron starts the pipeline (minute hour day month weekday; default daily at 03:00).
+CRON_SCHEDULE ?= 0 3 * * *
+# One line, as crontab needs. flock -n makes cron skip a start while the previous run still
+# holds the lock; a lock file of its own, because local_runner.py locks .run.lock itself and
+# would refuse to run while its parent held that one.
+CRON_LINE = $(CRON_SCHEDULE) cd $(CURDIR) && mkdir -p $(TFX_OUTPUT_DIR) && \
+  TFX_OUTPUT_DIR=$(TFX_OUTPUT_DIR) MNIST_DIR=$(if $(MNIST_DIR),$(abspath $(MNIST_DIR)),) \
+  LOCAL_HOME=$(abspath $(LOCAL_HOME)) PIPELINE_NAME=$(PIPELINE_NAME) \
+  flock -n $(TFX_OUTPUT_DIR)/.cron.lock \
+  $(CURDIR)/$(VENV)/bin/tfx run create --engine local --pipeline_name $(PIPELINE_NAME) \
+  >> $(TFX_OUTPUT_DIR)/cron.log 2>&1
+
+# Prints the crontab line (add it with `crontab -e`) for the pipeline `make run` registered.
+schedule:
+	@printf '%s\n' '$(CRON_LINE)'
 
 # Re-resolves the pins from setup.py in a scratch venv and rewrites constraints.txt.
 lock:

@@ -9,14 +9,27 @@ Paths come from the environment (the Makefile sets them):
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES
                   override the configs.py values of the same name
   STOP_AFTER      'validation' or 'training' runs only the first stages
+  WARM_START      '0' (or 'false') trains the GAN from scratch instead of continuing from
+                  the last blessed model (default: configs.WARM_START)
+  BEAM_RUNNER     direct (default), flink, spark or dataflow, with BEAM_* options
+                  (pipeline/beam_args.py)
+
+One run at a time per output folder: runs there share ML Metadata and the serving dir, so
+a run that finds `<output>/.run.lock` held exits without running anything.
 """
+import contextlib
+import fcntl
 import os
+import sys
+import time
 
 from absl import logging
 from tfx import v1 as tfx
 
+from pipeline import beam_args
 from pipeline import configs
 from pipeline import pipeline
+from pipeline import run_knobs
 
 
 def output_paths(output_dir: str) -> dict:
@@ -26,20 +39,38 @@ def output_paths(output_dir: str) -> dict:
       'metadata_path': os.path.join(output_dir, 'metadata.sqlite'),
       'serving_dir': os.path.join(output_dir, 'serving'),
       'tfds_data_dir': os.path.join(output_dir, 'tfds'),
+      'run_lock': os.path.join(output_dir, '.run.lock'),
   }
 
 
-def _env_int(name, default):
-  value = os.environ.get(name)
-  return int(value) if value else default
+@contextlib.contextmanager
+def run_lock(lock_path: str):
+  """Holds an exclusive lock on `lock_path`, or exits naming it if another run holds it.
+
+  flock, not a marker file: the kernel drops the lock when its process ends, so a killed run
+  leaves nothing stale behind. The lock file is never deleted (that would race).
+  """
+  os.makedirs(os.path.dirname(lock_path), exist_ok=True)
+  with open(lock_path, 'a+') as lock_file:
+    try:
+      fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+      lock_file.seek(0)
+      holder = lock_file.read().strip() or 'holder unknown'
+      sys.exit(f'Another run of this pipeline is in progress ({holder}): {lock_path} is '
+               'locked. Runs in one output folder share ML Metadata and the serving dir, so '
+               'this run stops without running anything. Try again when that run ends.')
+    lock_file.truncate(0)
+    lock_file.write(f'pid {os.getpid()}, started {time.strftime("%Y-%m-%d %H:%M:%S %Z")}\n')
+    lock_file.flush()
+    yield
 
 
 def main():
   output_dir = os.path.abspath(os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
       os.path.dirname(os.path.abspath(__file__)), 'tfx_output'))
   paths = output_paths(output_dir)
-  max_examples = os.environ.get('MAX_EXAMPLES')
-  tfx.orchestration.LocalDagRunner().run(pipeline.create_pipeline(
+  mnist_gan = pipeline.create_pipeline(
       pipeline_name=os.environ.get('PIPELINE_NAME') or configs.PIPELINE_NAME,
       pipeline_root=paths['pipeline_root'],
       tfds_data_dir=os.environ.get('TFDS_DATA_DIR') or paths['tfds_data_dir'],
@@ -48,15 +79,12 @@ def main():
           paths['metadata_path']),
       dataset=configs.DATASET,
       manual_dir=os.environ.get('MNIST_DIR') or None,
-      max_examples_per_split=int(max_examples) if max_examples else None,
-      beam_pipeline_args=configs.BEAM_PIPELINE_ARGS,
+      beam_pipeline_args=beam_args.beam_args_from_env(),
       serving_dir=paths['serving_dir'],
-      preset=os.environ.get('PRESET') or configs.PRESET,
-      train_steps=_env_int('TRAIN_STEPS', configs.TRAIN_STEPS),
-      classifier_train_steps=_env_int('CLASSIFIER_TRAIN_STEPS', configs.CLASSIFIER_TRAIN_STEPS),
-      eval_samples=_env_int('EVAL_SAMPLES', configs.EVAL_SAMPLES),
-      stop_after=os.environ.get('STOP_AFTER') or None,
-  ))
+      **run_knobs.knobs_from_env(),
+  )
+  with run_lock(paths['run_lock']):
+    tfx.orchestration.LocalDagRunner().run(mnist_gan)
 
 
 if __name__ == '__main__':

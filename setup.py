@@ -26,9 +26,16 @@ setup(
         'ai-edge-litert==2.3.0',
         # PNG grids of generated digits (`python -m models generate`).
         'pillow',
+        # kubeflow_v2_runner.py: TFX's Kubeflow V2 / Vertex compiler writes this proto.
+        # 0.3 and later need protobuf 4, which TF 2.16's stack (protobuf 3.20) rules out.
+        'kfp-pipeline-spec==0.2.2',
     ],
     extras_require={
         'dev': ['pytest'],
         'gpu': ['tensorflow[and-cuda]==2.16.2'],
+        # airflow_dag.py. Conflicts with constraints.txt's pins (README.md, "Operating"), so
+        # it is installed without them, into Airflow's own venv. TFX 1.16's Airflow runner
+        # needs Airflow < 3; 2.3 is the first release for Python 3.10.
+        'airflow': ['apache-airflow>=2.3,<3'],
     },
 )

@@ -54,8 +54,7 @@ class Gan:
       self.d_opt.build(self.discriminator.trainable_variables)
       self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name='global_step')
     if self.ema_generator is not None:
-      for e, w in zip(self.ema_generator.weights, self.generator.weights):
-        e.assign(w)
+      self.reset_ema()
     # A D without batch-dependent layers may score real and fake in one call: the same
     # numbers, but one bigger batch is markedly faster on CPU than two small ones.
     self._d_joint = not any(isinstance(l, keras.layers.BatchNormalization)
@@ -68,6 +67,11 @@ class Gan:
   @property
   def export_generator(self):
     return self.generator if self.ema_generator is None else self.ema_generator
+
+  def reset_ema(self):
+    """Sets the EMA generator to the generator's current weights (start of an average)."""
+    for e, w in zip(self.ema_generator.weights, self.generator.weights):
+      e.assign(w)
 
   def checkpoint(self):
     items = dict(generator=self.generator, discriminator=self.discriminator,

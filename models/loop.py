@@ -1,4 +1,4 @@
-"""The explicit training loop: strategy, checkpoints/resume, NaN guard, observability.
+"""The explicit training loop: strategy, checkpoints/resume, warm start, NaN guard, observability.
 
 Not `model.fit`: the preset's schedule (G:D ratio, D pre-training) lives in models/gan.py and
 this loop only drives steps, so every preset trains through identical machinery.
@@ -9,6 +9,7 @@ import os
 from absl import logging
 import tensorflow as tf
 
+from models import warm_start
 from models.gan import Gan
 from models.observe import Observer
 
@@ -25,12 +26,15 @@ def make_strategy():
   return tf.distribute.get_strategy()
 
 
-def train(config, dataset, train_steps, run_dir, strategy=None, preset=None):
+def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
+          warm_start_dir=None):
   """Trains until the step counter reaches `train_steps`, resuming from `run_dir`.
 
   `dataset` yields global batches (images float32 [B, 28, 28, 1] in [0, 1], labels int32
   [B]) of `config.effective_preset().batch_size`. Returns the trained `Gan`. `preset`
-  replaces the config's (experiments with architecture variants).
+  replaces the config's (experiments with architecture variants). `warm_start_dir` holds a
+  checkpoint of models/warm_start.py: if it fits, the networks and step counter start from
+  it and `train_steps` more steps are trained; a checkpoint in `run_dir` still wins.
   """
   preset = preset or config.effective_preset()
   strategy = strategy or make_strategy()
@@ -41,9 +45,17 @@ def train(config, dataset, train_steps, run_dir, strategy=None, preset=None):
   checkpoint = gan.checkpoint()
   manager = tf.train.CheckpointManager(checkpoint, os.path.join(run_dir, 'checkpoints'),
                                        max_to_keep=config.max_checkpoints)
+  base = warm_start.usable_base(warm_start_dir, gan) if warm_start_dir else None
+  if base:  # read even when resuming, so an interrupted warm-started run keeps its target
+    train_steps += base['step']
   if manager.latest_checkpoint:
+    # Resume wins over warm start: this run's own progress is newer than the base model.
     checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
     logging.info('Resumed from %s at step %d', manager.latest_checkpoint, int(gan.step))
+  elif base:
+    warm_start.restore(gan, warm_start_dir, base)
+    logging.info('Warm start from %s at step %d (preset %r)', warm_start_dir, base['step'],
+                 base['preset'])
   step = saved_step = int(gan.step.numpy())
   observer = Observer(run_dir, config, preset, gan.export_generator, preset.batch_size,
                       train_steps)

@@ -2,6 +2,8 @@
 import dataclasses
 import os
 
+from pipeline import beam_args
+
 PIPELINE_NAME = 'mnist_gan'
 
 # Any 28x28 grayscale TFDS dataset with integer labels 0-9 works, e.g. 'fashion_mnist'.
@@ -10,13 +12,20 @@ DATASET = 'mnist'
 # The curated schema every run is validated against.
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'schema', 'schema.pbtxt')
 
-# Beam runs in-process by default; runners may pass more (e.g. other Beam runners).
-BEAM_PIPELINE_ARGS = ['--direct_running_mode=in_memory', '--direct_num_workers=1']
+# Beam in this process with one worker: for tests and in-process runs. Worker processes
+# each import TensorFlow first, so on 2 cores the small ingest test ran 127 s instead of 74 s.
+# The runners take theirs from pipeline/beam_args.py instead (env BEAM_RUNNER): by default a
+# multi-process DirectRunner on multi-core machines, or Flink, Spark, Dataflow.
+BEAM_PIPELINE_ARGS = beam_args.direct_args(running_mode='in_memory')
 
 # GAN training: a preset of models/presets and its step count (one step = one real batch).
 # 6,000 steps of `default` take about 8 minutes on 2 CPU cores (README.md, "Presets and training").
 PRESET = 'default'
 TRAIN_STEPS = 6000
+
+# Each run continues from the last blessed GAN (G, D, EMA and step) and trains TRAIN_STEPS
+# more steps; a first run, which has no blessed model yet, starts from scratch.
+WARM_START = True
 
 # The evaluation classifier (batch 128): ~5 epochs, >= 99.0% on the official test split.
 CLASSIFIER_TRAIN_STEPS = 2500

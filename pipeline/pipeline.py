@@ -37,10 +37,28 @@ def validation_components(examples: tfx.dsl.Channel, schema_path: str) -> List[b
           anomaly_gate]
 
 
+def latest_blessed_model() -> base_node.BaseNode:
+  """The last GAN model trained here and blessed by the SavedModel gate, in an earlier run.
+
+  Empty on a first run. It seeds the Trainer (warm start) and is the Evaluator's baseline.
+  """
+  return tfx.dsl.Resolver(
+      strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+      model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model,
+                            producer_component_id='Trainer'),
+      model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing,
+                                     producer_component_id='Evaluator'),
+  ).with_id('LatestBlessedModelResolver')
+
+
 def training_components(examples, schema, preset: str, train_steps: int,
                         classifier_train_steps: int, classifier_min_accuracy: float,
-                        trainer_run_fn: str) -> List[base_node.BaseNode]:
-  """The evaluation classifier and the GAN, both trained by TFX Trainers."""
+                        trainer_run_fn: str,
+                        base_model: Optional[tfx.dsl.Channel]) -> List[base_node.BaseNode]:
+  """The evaluation classifier and the GAN, both trained by TFX Trainers.
+
+  With a `base_model` the GAN Trainer warm-starts from that model's weights, if it has one.
+  """
   classifier_trainer = tfx.components.Trainer(
       run_fn='models.classifier_trainer.run_fn', examples=examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=classifier_train_steps),
@@ -49,31 +67,26 @@ def training_components(examples, schema, preset: str, train_steps: int,
   trainer = tfx.components.Trainer(
       run_fn=trainer_run_fn, examples=examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=train_steps),
-      eval_args=tfx.proto.EvalArgs(num_steps=0),
+      eval_args=tfx.proto.EvalArgs(num_steps=0), base_model=base_model,
       custom_config={'preset': preset})
   return [classifier_trainer, trainer]
 
 
-def gate_and_push_components(examples, classifier, model, preset: str,
+def gate_and_push_components(examples, classifier, model, baseline, preset: str,
                              gate: configs.GateThresholds, eval_samples: int,
                              tflite_parity_samples: int,
                              serving_dir: str) -> List[base_node.BaseNode]:
-  """TFLite export, the SavedModel and int8 gates, and the push of blessed models."""
+  """TFLite export, the SavedModel and int8 gates, and the push of blessed models.
+
+  `baseline` is the last blessed model (`latest_blessed_model()`); `model` is compared to it.
+  """
   conditional = get_preset(preset).conditional
   tflite_export = TFLiteExport(model=model, parity_samples=tflite_parity_samples)
   eval_examples = GeneratorEvalExamples(examples=examples, model=model,
                                         num_samples=eval_samples)
-  # The last model both trained here and blessed by the SavedModel gate.
-  baseline = tfx.dsl.Resolver(
-      strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
-      model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model,
-                            producer_component_id='Trainer'),
-      model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing,
-                                     producer_component_id='Evaluator'),
-  ).with_id('LatestBlessedModelResolver')
   evaluator = SampleQualityEvaluator(
       examples=eval_examples.outputs['eval_examples'], model=model,
-      baseline_model=baseline.outputs['model'], classifier=classifier,
+      baseline_model=baseline, classifier=classifier,
       schema=eval_examples.outputs['schema'],
       eval_config=eval_configs.saved_model_gate(gate, conditional)).with_id('Evaluator')
   int8_evaluator = SampleQualityEvaluator(
@@ -88,7 +101,7 @@ def gate_and_push_components(examples, classifier, model, preset: str,
       dynamic_int8=tflite_export.outputs['dynamic_int8'], int8=tflite_export.outputs['int8'],
       tflite_blessing=int8_evaluator.outputs['blessing'],
       tflite_evaluation=int8_evaluator.outputs['evaluation'], serving_dir=serving_dir)
-  return [tflite_export, eval_examples, baseline, evaluator, int8_evaluator, pusher]
+  return [tflite_export, eval_examples, evaluator, int8_evaluator, pusher]
 
 
 def create_pipeline(
@@ -112,11 +125,13 @@ def create_pipeline(
     tflite_parity_samples: int = 1000,
     trainer_run_fn: str = 'models.trainer.run_fn',
     stop_after: Optional[str] = None,
+    warm_start: bool = configs.WARM_START,
 ) -> tfx.dsl.Pipeline:
   """Returns the MNIST GAN pipeline: ingest, validation, training, export, gate, push.
 
   `stop_after='validation'` or `'training'` builds only the first stages (tests, ingest
   benchmarks); `trainer_run_fn` swaps the GAN trainer (tests use a broken one).
+  `warm_start` gives the GAN Trainer the last blessed model to continue from.
   """
   example_gen = TfdsExampleGen(
       data_dir=tfds_data_dir, dataset=dataset, manual_dir=manual_dir,
@@ -126,17 +141,20 @@ def create_pipeline(
   components = [example_gen] + validation
   if stop_after != 'validation':
     schema = validation[0].outputs['schema']
-    training = training_components(examples, schema, preset, train_steps,
-                                   classifier_train_steps, classifier_min_accuracy,
-                                   trainer_run_fn)
+    latest_blessed = latest_blessed_model()
+    training = training_components(
+        examples, schema, preset, train_steps, classifier_train_steps,
+        classifier_min_accuracy, trainer_run_fn,
+        base_model=latest_blessed.outputs['model'] if warm_start else None)
     for trainer in training:  # nothing trains on data the validation stage rejected
       trainer.add_upstream_node(validation[-1])
-    components += training
+    components += [latest_blessed] + training
     if stop_after != 'training':
       classifier_trainer, trainer = training
       components += gate_and_push_components(
-          examples, classifier_trainer.outputs['model'], trainer.outputs['model'], preset,
-          gate, eval_samples, tflite_parity_samples, serving_dir)
+          examples, classifier_trainer.outputs['model'], trainer.outputs['model'],
+          latest_blessed.outputs['model'], preset, gate, eval_samples, tflite_parity_samples,
+          serving_dir)
   return tfx.dsl.Pipeline(
       pipeline_name=pipeline_name,
       pipeline_root=pipeline_root,

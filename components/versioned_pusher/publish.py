@@ -3,7 +3,12 @@
 Layout: <serving_dir>/<version>/ plus <serving_dir>/LATEST naming the newest version. The
 version folder is assembled under a hidden temporary name in the same directory and renamed
 into place, so readers never see a half-written version and a failure leaves none behind.
+Publishers on one machine take turns (an flock on <serving_dir>/.publish.lock) to pick the
+version, rename and move LATEST, so two concurrent pushes get distinct versions and LATEST
+never moves back to an older one.
 """
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -14,6 +19,7 @@ from typing import Callable, Dict
 
 MANIFEST = 'manifest.json'
 LATEST = 'LATEST'
+LOCK_FILE = '.publish.lock'  # held while a version is moved into place
 
 
 def _sha256(path: str) -> str:
@@ -36,13 +42,22 @@ def file_inventory(root: str) -> Dict[str, dict]:
 
 
 def new_version(serving_dir: str) -> str:
-  """Seconds since the epoch, bumped past any existing version (as TFX's Pusher names them)."""
-  version = int(time.time())
-  existing = {int(v) for v in os.listdir(serving_dir) if v.isdigit()} if os.path.isdir(
-      serving_dir) else set()
-  while version in existing:
-    version += 1
-  return str(version)
+  """Seconds since the epoch (as TFX's Pusher names them), or past the newest version.
+
+  Always above every existing version, even if the clock went back, so the newest
+  version is also the largest number.
+  """
+  existing = [int(v) for v in os.listdir(serving_dir) if v.isdigit()] if os.path.isdir(
+      serving_dir) else []
+  return str(max([int(time.time())] + [v + 1 for v in existing]))
+
+
+@contextlib.contextmanager
+def _publishing_turn(serving_dir: str):
+  # Only the short rename-and-point step is serialized; filling runs concurrently.
+  with open(os.path.join(serving_dir, LOCK_FILE), 'a') as lock_file:
+    fcntl.flock(lock_file, fcntl.LOCK_EX)
+    yield
 
 
 def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> str:
@@ -57,19 +72,20 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
   try:
     fill(staging)
     manifest = dict(manifest, files=file_inventory(staging))
-    version = new_version(serving_dir)
-    manifest['version'] = version
-    with open(os.path.join(staging, MANIFEST), 'w') as f:
-      json.dump(manifest, f, indent=2, sort_keys=True)
-    target = os.path.join(serving_dir, version)
-    os.rename(staging, target)  # atomic on one filesystem
+    with _publishing_turn(serving_dir):
+      version = new_version(serving_dir)
+      manifest['version'] = version
+      with open(os.path.join(staging, MANIFEST), 'w') as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+      target = os.path.join(serving_dir, version)
+      os.rename(staging, target)  # atomic on one filesystem
+      pointer = os.path.join(serving_dir, f'.{LATEST}-{uuid.uuid4().hex}')
+      with open(pointer, 'w') as f:
+        f.write(version + '\n')
+      os.replace(pointer, os.path.join(serving_dir, LATEST))
   except BaseException:
     shutil.rmtree(staging, ignore_errors=True)
     raise
-  pointer = os.path.join(serving_dir, f'.{LATEST}-{uuid.uuid4().hex}')
-  with open(pointer, 'w') as f:
-    f.write(version + '\n')
-  os.replace(pointer, os.path.join(serving_dir, LATEST))
   return target
 
 

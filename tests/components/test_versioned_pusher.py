@@ -1,6 +1,7 @@
 """Versioned publication is atomic, and only fully blessed releases ship."""
 import json
 import os
+import threading
 
 import pytest
 from tfx.types import standard_artifacts
@@ -41,8 +42,48 @@ def test_failure_midway_leaves_no_version_and_keeps_latest(tmp_path):
 
   with pytest.raises(IOError, match='injected'):
     publish.publish(serving, failing_fill, {})
-  assert sorted(os.listdir(serving)) == sorted([os.path.basename(good), publish.LATEST])
+  left = [n for n in os.listdir(serving) if n != publish.LOCK_FILE]
+  assert sorted(left) == sorted([os.path.basename(good), publish.LATEST])
   assert publish.latest_version(serving) == good
+
+
+def test_concurrent_publishes_get_distinct_versions(tmp_path, monkeypatch):
+  # A frozen clock: every publisher would pick the same seconds-since-epoch version.
+  monkeypatch.setattr(publish.time, 'time', lambda: 1_700_000_000.0)
+  serving, count = str(tmp_path / 'serving'), 6
+  all_filled = threading.Barrier(count)  # all pick a version at about the same moment
+  results, errors = [], []
+
+  def push(i):
+    def fill(folder):
+      _fill_with({'id': str(i)})(folder)
+      all_filled.wait(timeout=30)
+    try:
+      results.append(publish.publish(serving, fill, {}))
+    except Exception as e:  # pylint: disable=broad-except
+      errors.append(e)
+
+  threads = [threading.Thread(target=push, args=(i,)) for i in range(count)]
+  for t in threads:
+    t.start()
+  for t in threads:
+    t.join()
+  assert not errors
+  versions = sorted(int(os.path.basename(r)) for r in results)
+  assert versions == list(range(1_700_000_000, 1_700_000_000 + count))
+  assert sorted(open(os.path.join(r, 'id')).read() for r in results) == \
+      [str(i) for i in range(count)]
+  for r in results:
+    assert json.load(open(os.path.join(r, publish.MANIFEST)))['version'] == os.path.basename(r)
+  # LATEST names the last (largest) version, never an older one.
+  assert publish.latest_version(serving) == os.path.join(serving, str(versions[-1]))
+
+
+def test_new_version_stays_above_existing_when_the_clock_is_behind(tmp_path, monkeypatch):
+  serving = tmp_path / 'serving'
+  (serving / '2000000000').mkdir(parents=True)
+  monkeypatch.setattr(publish.time, 'time', lambda: 1_700_000_000.0)
+  assert publish.new_version(str(serving)) == '2000000001'
 
 
 def _artifacts(blessed, blessed_model_id, model_id):

@@ -3,6 +3,8 @@
 Run 1 trains the `default` preset briefly and must be blessed by both gates and pushed.
 Run 2 swaps in a generator that draws blank images: the SavedModel gate compares it with
 run 1's blessed model, refuses it, and the serving dir still points at run 1's version.
+Run 2's Trainer is handed run 1's model to warm-start from (the blank trainer ignores it;
+tests/models/test_warm_start.py checks that the real one continues from its weights).
 The thresholds are loose (400 steps on 1,000 digits reach an MNIST score of about 5 and a
 class accuracy of about 0.18) but a blank generator cannot pass them: the classifier gives
 every blank image the same class, so its MNIST score is 1.
@@ -14,6 +16,7 @@ from ml_metadata import metadata_store
 import pytest
 
 from components.versioned_pusher import publish
+from models import warm_start
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 from tests.support import pipelines
@@ -107,3 +110,16 @@ def test_blank_generator_is_compared_with_run_one_and_refused(two_runs):
               v != publish.LATEST]
   assert len(versions) == 1
   assert publish.latest_version(paths.serving_dir) == os.path.join(paths.serving_dir, versions[0])
+
+
+def test_second_trainer_is_given_the_blessed_first_model_to_warm_start_from(two_runs):
+  paths, first = two_runs
+  # Run 1 had nothing blessed to start from; its model keeps a warm-start checkpoint.
+  assert _input_ids(paths, first['model_id'], 'base_model') == []
+  [first_model] = [m for m in first['models'] if m.id == first['model_id']]
+  assert os.path.isfile(os.path.join(first_model.uri, 'warm_start', warm_start.INFO))
+  gan_models = [m for m in pipelines.live_artifacts(paths, 'Model')
+                if f'{os.sep}Trainer{os.sep}' in m.uri]
+  second = max(gan_models, key=lambda a: a.id)
+  assert second.id != first['model_id']
+  assert _input_ids(paths, second.id, 'base_model') == [first['model_id']]

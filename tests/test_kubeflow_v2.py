@@ -1,0 +1,148 @@
+"""kubeflow_v2_runner.py compiles the whole pipeline into a Kubeflow V2 / Vertex AI spec."""
+import json
+import os
+import re
+
+import pytest
+
+import kubeflow_v2_runner
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_IMAGE = 'europe-docker.pkg.dev/test-project/ml/mnist-gan-tfx:test'
+_ENV = {
+    'PIPELINE_ROOT': 'gs://test-bucket/mnist-gan',
+    'PIPELINE_IMAGE': _IMAGE,
+    'MNIST_DIR': 'gs://test-bucket/mnist',
+    'PRESET': 'cdcgan',
+    'TRAIN_STEPS': '1234',
+    'EVAL_SAMPLES': '500',
+}
+_COMPONENTS = ['TfdsExampleGen', 'CuratedSchemaGen', 'StatisticsGen', 'SchemaGen',
+               'ExampleValidator', 'AnomalyGate', 'ClassifierTrainer', 'Trainer', 'TFLiteExport',
+               'GeneratorEvalExamples', 'Evaluator', 'TFLiteInt8Evaluator', 'VersionedPusher']
+# Kubeflow V2 has no resolver task: TFX compiles LatestBlessedModelStrategy into two queries.
+_RESOLVER_TASKS = ['LatestBlessedModelResolver-model-blessing-resolver',
+                   'LatestBlessedModelResolver-model-resolver']
+
+
+@pytest.fixture(scope='module')
+def spec_file(tmp_path_factory):
+  path = str(tmp_path_factory.mktemp('kfv2') / 'mnist-gan_pipeline.json')
+  kubeflow_v2_runner.compile_pipeline(_ENV, path)
+  return path
+
+
+@pytest.fixture(scope='module')
+def job(spec_file):
+  """The pipeline job JSON as written to disk."""
+  with open(spec_file) as f:
+    return json.load(f)
+
+
+def _tasks(job):
+  return job['pipelineSpec']['root']['dag']['tasks']
+
+
+def _parameter(job, task, name):
+  value = _tasks(job)[task]['inputs']['parameters'][name]['runtimeValue']['constantValue']
+  [(_, constant)] = value.items()
+  return constant
+
+
+def _container(job, task):
+  return job['pipelineSpec']['deploymentSpec']['executors'][f'{task}_executor']['container']
+
+
+def test_every_component_is_a_task(job):
+  assert sorted(_tasks(job)) == sorted(_COMPONENTS + _RESOLVER_TASKS)
+
+
+def test_vertex_sdk_accepts_the_file(spec_file):
+  # What README.md's submission code does, up to the first call to Google Cloud.
+  from google.auth import credentials  # pylint: disable=g-import-not-at-top
+  from google.cloud import aiplatform  # pylint: disable=g-import-not-at-top
+  vertex_job = aiplatform.PipelineJob(
+      display_name='mnist-gan', template_path=spec_file, enable_caching=True,
+      project='test-project', location='europe-west4',
+      credentials=credentials.AnonymousCredentials())
+  request = vertex_job.to_dict()  # the PipelineJob that submit() would send
+  assert vertex_job.job_id.startswith('mnist-gan-')
+  assert sorted(request['pipelineSpec']['root']['dag']['tasks']) == sorted(
+      _COMPONENTS + _RESOLVER_TASKS)
+  assert request['runtimeConfig']['gcsOutputDirectory'] == _ENV['PIPELINE_ROOT']
+
+
+def test_pipeline_name_and_root(job):
+  assert job['pipelineSpec']['pipelineInfo']['name'] == 'mnist-gan'
+  assert job['runtimeConfig']['gcsOutputDirectory'] == 'gs://test-bucket/mnist-gan'
+
+
+@pytest.mark.parametrize('task', _COMPONENTS)
+def test_components_run_the_project_image_with_tfx_entrypoint(job, task):
+  container = _container(job, task)
+  assert container['image'] == _IMAGE
+  assert container['command'] == [
+      'python', '-m', 'tfx.orchestration.kubeflow.v2.container.kubeflow_v2_run_executor']
+
+
+@pytest.mark.parametrize('task, executor', [
+    ('TfdsExampleGen', 'components.tfds_example_gen.executor.Executor'),
+    ('AnomalyGate', 'components.anomaly_gate.AnomalyGate_Executor'),
+    ('TFLiteExport', 'components.tflite_export.executor.Executor'),
+    ('GeneratorEvalExamples', 'components.sample_quality.eval_examples.GeneratorEvalExamples_Executor'),
+    ('Evaluator', 'components.sample_quality.evaluator.Executor'),
+    ('TFLiteInt8Evaluator', 'components.sample_quality.evaluator.Executor'),
+    ('VersionedPusher', 'components.versioned_pusher.component.VersionedPusher_Executor'),
+])
+def test_custom_components_name_executors_importable_here(job, task, executor):
+  args = _container(job, task)['args']
+  assert args[args.index('--executor_class_path') + 1] == executor
+  module, name = executor.rsplit('.', 1)
+  assert hasattr(__import__(module, fromlist=[name]), name)
+
+
+def test_beam_arguments_reach_the_containers(job):
+  # BEAM_RUNNER unset: DirectRunner, worker processes on every core of the container.
+  args = _container(job, 'StatisticsGen')['args']
+  assert '--direct_running_mode=multi_processing' in args
+  assert '--direct_num_workers=0' in args
+
+
+def test_trainer_parameters(job):
+  assert json.loads(_parameter(job, 'Trainer', 'custom_config')) == {'preset': 'cdcgan'}
+  assert json.loads(_parameter(job, 'Trainer', 'train_args')) == {'num_steps': 1234}
+  assert _parameter(job, 'Trainer', 'run_fn') == 'models.trainer.run_fn'
+  assert _parameter(job, 'ClassifierTrainer', 'run_fn') == 'models.classifier_trainer.run_fn'
+  assert _parameter(job, 'GeneratorEvalExamples', 'num_samples') == '500'
+
+
+def test_paths_are_gcs_or_inside_the_image(job):
+  assert _parameter(job, 'TfdsExampleGen', 'data_dir') == 'gs://test-bucket/mnist-gan/tfds'
+  assert _parameter(job, 'TfdsExampleGen', 'manual_dir') == 'gs://test-bucket/mnist'
+  assert _parameter(job, 'VersionedPusher', 'serving_dir') == 'gs://test-bucket/mnist-gan/serving'
+  schema_file = _parameter(job, 'CuratedSchemaGen', 'schema_file')
+  assert schema_file == '/mnist_gan/pipeline/schema/schema.pbtxt'
+  # The image's copy is this repository's file at the same relative path.
+  assert os.path.isfile(os.path.join(_REPO, os.path.relpath(schema_file, '/mnist_gan')))
+
+
+def test_dockerfile_puts_the_project_where_the_spec_looks():
+  with open(os.path.join(_REPO, 'Dockerfile')) as f:
+    dockerfile = f.read()
+  assert re.search(r'^FROM gcr\.io/tfx-oss-public/tfx:1\.16\.0$', dockerfile, re.M)
+  assert re.search(rf'^WORKDIR {kubeflow_v2_runner.IMAGE_PROJECT_DIR}$', dockerfile, re.M)
+
+
+def test_training_waits_for_validation(job):
+  for trainer in ('Trainer', 'ClassifierTrainer'):
+    assert 'AnomalyGate' in _tasks(job)[trainer]['dependentTasks']
+
+
+@pytest.mark.parametrize('environ, message', [
+    ({}, 'PIPELINE_ROOT'),
+    ({'PIPELINE_ROOT': 'gs://b/r', 'PIPELINE_NAME': 'mnist_gan'}, 'lowercase letters'),
+])
+def test_bad_settings_fail_before_compiling(tmp_path, environ, message):
+  with pytest.raises(ValueError, match=message):
+    kubeflow_v2_runner.compile_pipeline(environ, str(tmp_path / 'spec.json'))
+  assert not (tmp_path / 'spec.json').exists()
