@@ -16,10 +16,14 @@ PIPELINE_NAME ?= mnist_gan
 LOCAL_HOME ?= $(OUTPUT_DIR)/tfx_cli
 
 export TFX_OUTPUT_DIR := $(abspath $(OUTPUT_DIR))
-export MNIST_DIR := $(if $(MNIST_DIR),$(abspath $(MNIST_DIR)),)
+# `override`: a command-line value (make run MNIST_DIR=../x) must become absolute too,
+# since the pipeline and the tests' subprocesses run in other folders.
+override MNIST_DIR := $(if $(MNIST_DIR),$(abspath $(MNIST_DIR)),)
+export MNIST_DIR
 export MAX_EXAMPLES
 export PIPELINE_NAME
-export LOCAL_HOME := $(abspath $(LOCAL_HOME))
+override LOCAL_HOME := $(abspath $(LOCAL_HOME))
+export LOCAL_HOME
 
 .PHONY: setup run test bench-ingest schedule lock clean
 

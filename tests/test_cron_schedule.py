@@ -6,9 +6,17 @@ import subprocess
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# Under `make test` these come from the outer make's environment, and an inner make keeps an
+# environment value over its own `?=` defaults: start the inner make from a clean slate.
+_MAKE_ENV = ('TFX_OUTPUT_DIR', 'OUTPUT_DIR', 'MNIST_DIR', 'MAX_EXAMPLES', 'PIPELINE_NAME',
+             'LOCAL_HOME', 'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'CRON_SCHEDULE')
+
+
 def _cron_line(**variables):
+  env = {k: v for k, v in os.environ.items() if k not in _MAKE_ENV}
   result = subprocess.run(['make', '-s', 'schedule'] + [f'{k}={v}' for k, v in variables.items()],
-                          cwd=_REPO, capture_output=True, text=True, timeout=60, check=True)
+                          cwd=_REPO, env=env, capture_output=True, text=True, timeout=60,
+                          check=True)
   return result.stdout
 
 

@@ -24,7 +24,7 @@ def _candidates():
 def mnist_dir():
   for path in _candidates():
     if all(os.path.exists(os.path.join(path, f)) for f in _FILES):
-      return path
+      return os.path.abspath(path)  # subprocesses of the tests run in other folders
   pytest.fail(f'MNIST IDX files {_FILES} not found in any of {_candidates()}; set MNIST_DIR '
               'to the folder holding them.')
 
