@@ -9,14 +9,13 @@ test images), refuses to export below `min_accuracy`, and exports a SavedModel w
 import dataclasses
 import json
 import os
-from typing import Optional
 
 from absl import logging
 import keras
 import tensorflow as tf
 
 from models import classifier as clf
-from models import data
+from models import examples_input
 from models.config import from_custom_config
 
 METRICS_FILE = 'classifier_metrics.json'
@@ -49,22 +48,8 @@ class ClassifierModule(tf.Module):
 
 
 def _dataset(fn_args, files, config, repeat):
-  """(images, labels) batches via the Trainer's data accessor, or plain TFRecords."""
-  accessor = getattr(fn_args, 'data_accessor', None)
-  if accessor is None or not getattr(fn_args, 'schema_path', None):
-    if repeat:
-      return data.tfrecord_dataset(files, config.batch_size, config.shuffle_buffer, config.seed)
-    records = tf.data.TFRecordDataset(tf.io.gfile.glob(list(files)), compression_type='GZIP')
-    return records.batch(config.batch_size).map(
-        lambda s: data.to_images_labels(**tf.io.parse_example(s, data.FEATURE_SPEC)))
-  from tfx_bsl.public import tfxio  # pylint: disable=g-import-not-at-top
-  from models.trainer import _load_schema  # pylint: disable=g-import-not-at-top
-  options = tfxio.TensorFlowDatasetOptions(
-      batch_size=config.batch_size, shuffle=repeat, shuffle_seed=config.seed,
-      shuffle_buffer_size=config.shuffle_buffer, num_epochs=None if repeat else 1,
-      drop_final_batch=repeat)
-  features = accessor.tf_dataset_factory(files, options, _load_schema(fn_args.schema_path))
-  return features.map(data.from_feature_dict).prefetch(tf.data.AUTOTUNE)
+  return examples_input.examples_dataset(fn_args, files, config.batch_size,
+                                         config.shuffle_buffer, config.seed, repeat)
 
 
 def train_classifier(fn_args, config: ClassifierConfig, steps: int):

@@ -32,17 +32,27 @@ def from_feature_dict(features):
   return to_images_labels(_dense(features['image'], 784), _dense(features['label'], 1))
 
 
-def tfrecord_dataset(file_patterns, batch_size, shuffle_buffer=10000, seed=0):
-  """Gzip TFRecords of tf.Example, read without TFX (fallback and tools)."""
+def _decode_records(serialized):
+  features = tf.io.parse_example(serialized, FEATURE_SPEC)
+  return to_images_labels(features['image'], features['label'])
+
+
+def tfrecord_dataset(file_patterns, batch_size, shuffle_buffer=10000, seed=0, repeat=True):
+  """Gzip TFRecords of tf.Example, read without TFX (fallback and tools).
+
+  repeat=True: shuffled, endless, full batches (training). repeat=False: one pass in file
+  order, the last batch may be short (evaluation).
+  """
+  if not repeat:
+    records = tf.data.TFRecordDataset(tf.io.gfile.glob(list(file_patterns)),
+                                      compression_type='GZIP')
+    return records.batch(batch_size).map(_decode_records)
   files = tf.data.Dataset.list_files(list(file_patterns), shuffle=True, seed=seed)
   records = tf.data.TFRecordDataset(files, compression_type='GZIP',
                                     num_parallel_reads=tf.data.AUTOTUNE)
   records = records.shuffle(shuffle_buffer, seed=seed).repeat()
   batches = records.batch(batch_size, drop_remainder=True)
-  parsed = batches.map(lambda s: tf.io.parse_example(s, FEATURE_SPEC),
-                       num_parallel_calls=tf.data.AUTOTUNE)
-  decoded = parsed.map(lambda f: to_images_labels(f['image'], f['label']),
-                       num_parallel_calls=tf.data.AUTOTUNE)
+  decoded = batches.map(_decode_records, num_parallel_calls=tf.data.AUTOTUNE)
   return decoded.prefetch(tf.data.AUTOTUNE)
 
 

@@ -1,4 +1,4 @@
-"""TFX Trainer entry point: `run_fn(fn_args)`. The only module that knows TFX's FnArgs.
+"""The GAN Trainer's entry point: `run_fn(fn_args)`.
 
 custom_config -> TrainConfig (unknown keys rejected); fn_args.train_steps -> steps; Examples
 -> tf.data via the Trainer's data accessor (TFXIO) or, without one, gzip TFRecords; then the
@@ -13,32 +13,15 @@ pipeline wires a `base_model` (the last blessed model), training starts from tha
 import os
 
 from absl import logging
-import tensorflow as tf
 
-from models import data, export, loop, warm_start
+from models import examples_input, export, loop, warm_start
 from models.config import TrainConfig
-
-
-def _load_schema(schema_path):
-  from tfx.utils import io_utils  # pylint: disable=g-import-not-at-top
-  from tensorflow_metadata.proto.v0 import schema_pb2  # pylint: disable=g-import-not-at-top
-  return io_utils.parse_pbtxt_file(schema_path, schema_pb2.Schema())
 
 
 def train_dataset(fn_args, config, batch_size):
   """Global batches of (images, labels) from the train split."""
-  accessor = getattr(fn_args, 'data_accessor', None)
-  if accessor is None or not getattr(fn_args, 'schema_path', None):
-    return data.tfrecord_dataset(fn_args.train_files, batch_size, config.shuffle_buffer,
-                                 config.seed)
-  from tfx_bsl.public import tfxio  # pylint: disable=g-import-not-at-top
-  options = tfxio.TensorFlowDatasetOptions(
-      batch_size=batch_size, shuffle=True, shuffle_seed=config.seed,
-      shuffle_buffer_size=config.shuffle_buffer, num_epochs=None, drop_final_batch=True)
-  features = accessor.tf_dataset_factory(fn_args.train_files, options,
-                                         _load_schema(fn_args.schema_path))
-  decoded = features.map(data.from_feature_dict, num_parallel_calls=tf.data.AUTOTUNE)
-  return decoded.prefetch(tf.data.AUTOTUNE)
+  return examples_input.examples_dataset(fn_args, fn_args.train_files, batch_size, config.shuffle_buffer,
+                          config.seed)
 
 
 def warm_start_dir(serving_model_dir):

@@ -6,10 +6,8 @@ each real `image` and requested `label` lets the SavedModel and every TFLite var
 evaluated on identical inputs, and a baseline model on the same ones.
 """
 import glob
-import json
 import os
 
-import numpy as np
 import tensorflow as tf
 from tfx import v1 as tfx
 from tfx.types import artifact_utils
@@ -17,27 +15,9 @@ from tfx.utils import io_utils
 from tfx.utils import path_utils
 from tensorflow_metadata.proto.v0 import schema_pb2
 
+from components.tflite_export import generator_inputs
+
 NOISE_FEATURE = 'noise'
-_SPEC_FILE = 'generator_spec.json'
-
-
-def read_generator_spec(model_uri: str) -> dict:
-  path = os.path.join(path_utils.serving_model_path(model_uri), _SPEC_FILE)
-  if not tf.io.gfile.exists(path):
-    raise FileNotFoundError(f'{path}: missing; the trainer writes it next to the generator')
-  with tf.io.gfile.GFile(path) as f:
-    return json.load(f)
-
-
-def sample_noise(spec: dict, count: int, seed: int) -> np.ndarray:
-  rng = np.random.default_rng(seed)
-  shape = (count, spec['noise_dim'])
-  noise = spec['noise']
-  if noise['distribution'] == 'uniform':
-    return rng.uniform(noise['low'], noise['high'], shape).astype(np.float32)
-  if noise['distribution'] == 'normal':
-    return rng.normal(noise['mean'], noise['stddev'], shape).astype(np.float32)
-  raise ValueError(f'{_SPEC_FILE}: unknown noise distribution {noise["distribution"]!r}')
 
 
 @tfx.dsl.components.component
@@ -54,12 +34,14 @@ def GeneratorEvalExamples(
 
   `schema` gives every feature its fixed shape, so TFMA feeds dense tensors to the model.
   """
-  spec = read_generator_spec(model.uri)
+  # Checked spec (noise distribution, shapes); errors name the file.
+  spec = generator_inputs.read_spec(path_utils.serving_model_path(model.uri))
   files = sorted(glob.glob(os.path.join(artifact_utils.get_split_uri([examples], split), '*')))
   records = [r.numpy() for r in tf.data.TFRecordDataset(files, 'GZIP').take(num_samples)]
   if not records:
     raise ValueError(f'split {split!r} of {examples.uri} has no examples')
-  noise = sample_noise(spec, len(records), seed)
+  # The same seeded draw as the TFLite export's parity inputs (numpy, spec distribution).
+  noise = generator_inputs.noise(spec, len(records), seed)
   out_dir = os.path.join(eval_examples.uri, 'Split-eval')
   tf.io.gfile.makedirs(out_dir)
   with tf.io.TFRecordWriter(os.path.join(out_dir, 'data.tfrecord.gz'), 'GZIP') as writer:
