@@ -64,8 +64,9 @@ def published_files(out_root):
   return found
 
 
-# Runs in a fresh interpreter; blocks TensorFlow before anything else is imported.
-_NO_TF_CHILD = r'''
+# Child-process code around a body that must run without TensorFlow: first any TF/Keras
+# import is made to fail, and at the end nothing of them may have been loaded.
+BLOCK_TENSORFLOW = r'''
 import sys
 
 class _NoTensorFlow:
@@ -75,6 +76,14 @@ class _NoTensorFlow:
     return None
 
 sys.meta_path.insert(0, _NoTensorFlow())
+'''
+ASSERT_NO_TENSORFLOW_LOADED = r'''
+loaded = sorted(m for m in sys.modules if m.split('.')[0].startswith(('tensorflow', 'keras')))
+assert not loaded, loaded
+'''
+
+# Runs in a fresh interpreter; blocks TensorFlow before anything else is imported.
+_NO_TF_CHILD = BLOCK_TENSORFLOW + r'''
 import numpy as np
 from components.tflite_export import litert_runner
 
@@ -86,9 +95,7 @@ for i, path in enumerate(sys.argv[3:]):
   results[f'images_{i}'] = generator.generate_batched(data['noise'], label)
   results[f'inputs_{i}'] = np.array(generator.input_names)
 np.savez(sys.argv[2], **results)
-loaded = sorted(m for m in sys.modules if m.split('.')[0].startswith(('tensorflow', 'keras')))
-assert not loaded, loaded
-'''
+''' + ASSERT_NO_TENSORFLOW_LOADED
 
 
 def run_without_tensorflow(inputs_npz, outputs_npz, model_paths):

@@ -13,17 +13,9 @@ from components.versioned_pusher import publish
 from models import __main__ as cli
 from tests.components import tflite_helpers as helpers
 
-# Same blocker as tflite_helpers' LiteRT child: any TF/Keras import fails, then the CLI runs.
-_NO_TF_CLI = r'''
-import runpy, sys
-
-class _NoTensorFlow:
-  def find_spec(self, name, path=None, target=None):
-    if name.split('.')[0].startswith(('tensorflow', 'tf_keras', 'keras')):
-      raise ImportError(f'{name} is blocked: the LiteRT path must not need TensorFlow')
-    return None
-
-sys.meta_path.insert(0, _NoTensorFlow())
+# The LiteRT child's blocker from tflite_helpers: any TF/Keras import fails, then the CLI runs.
+_NO_TF_CLI = helpers.BLOCK_TENSORFLOW + r'''
+import runpy
 sys.argv = ['models'] + sys.argv[1:]
 try:
   runpy.run_module('models', run_name='__main__')
@@ -31,10 +23,7 @@ except SystemExit as e:
   code = e.code
 else:
   code = 0
-loaded = sorted(m for m in sys.modules if m.split('.')[0].startswith(('tensorflow', 'keras')))
-assert not loaded, loaded
-sys.exit(code)
-'''
+''' + helpers.ASSERT_NO_TENSORFLOW_LOADED + 'sys.exit(code)\n'
 
 
 @pytest.fixture(scope='module')
