@@ -11,6 +11,8 @@ Paths come from the environment (the Makefile sets them):
   STOP_AFTER      'validation' or 'training' runs only the first stages
   WARM_START      '0' (or 'false') trains the GAN from scratch instead of continuing from
                   the last blessed model (default: configs.WARM_START)
+  INCOMING_DIR    folder where new labelled digits arrive as span-1/, span-2/, ...; each run
+                  also ingests, validates and trains on its latest span (default: none)
   BEAM_RUNNER     direct (default), flink, spark or dataflow, with BEAM_* options
                   (pipeline/beam_args.py)
 

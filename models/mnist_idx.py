@@ -1,32 +1,69 @@
-"""Reads the MNIST IDX gz files (train-images-idx3-ubyte.gz, ...) into numpy arrays.
+"""Reads MNIST-style IDX files (train-images-idx3-ubyte.gz, ...) into numpy arrays.
 
-Used by tests, benchmarks and the sample-quality tools; the pipeline itself reads the
-ExampleGen's TFRecords.
+Used by tests, benchmarks, the sample-quality tools and SpanExampleGen (new data arriving
+as IDX files), so `read_idx` checks the header against the file and names the file in
+every error rather than returning a silently misshapen array.
 """
 import gzip
 import os
 
 import numpy as np
+import tensorflow as tf
 
 FILES = {
     'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
     'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'),
 }
 
+_UNSIGNED_BYTE = 0x08  # the only IDX element type MNIST-style data uses
 
-def _read_idx(path):
-  with gzip.open(path, 'rb') as f:
-    data = f.read()
+
+class IdxFormatError(ValueError):
+  """The file is not a well-formed unsigned-byte IDX file."""
+
+
+def _raw_bytes(path):
+  """The file's bytes, gunzipped when its name ends in .gz (local or gs:// paths)."""
+  try:
+    with tf.io.gfile.GFile(path, 'rb') as f:
+      if path.endswith('.gz'):
+        with gzip.GzipFile(fileobj=f) as unzipped:
+          return unzipped.read()
+      return f.read()
+  except (OSError, EOFError, tf.errors.OpError) as e:  # gzip.BadGzipFile is an OSError
+    raise IdxFormatError(f'{path}: cannot read ({e})') from e
+
+
+def read_idx(path):
+  """Returns the uint8 array an IDX file holds (gz or raw), its shape from the header.
+
+  Raises IdxFormatError naming `path` for a wrong magic number, an element type other
+  than unsigned byte, or a length that does not match the header's dimensions.
+  """
+  data = _raw_bytes(path)
+  if len(data) < 4 or data[:2] != b'\0\0':
+    raise IdxFormatError(f'{path}: not an IDX file (magic number {data[:4].hex() or "empty"}, '
+                         f'expected 0000080N)')
+  if data[2] != _UNSIGNED_BYTE:
+    raise IdxFormatError(f'{path}: IDX element type 0x{data[2]:02x}, only unsigned byte '
+                         f'(0x08) is supported')
   ndim = data[3]
-  dims = np.frombuffer(data, '>u4', count=ndim, offset=4)
-  return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+  header_size = 4 + 4 * ndim
+  if len(data) < header_size:
+    raise IdxFormatError(f'{path}: header truncated ({len(data)} bytes for {ndim} dimensions)')
+  dims = tuple(int(d) for d in np.frombuffer(data, '>u4', count=ndim, offset=4))
+  expected = header_size + int(np.prod(dims, dtype=np.int64))
+  if len(data) != expected:
+    raise IdxFormatError(f'{path}: {len(data)} bytes, but the header declares shape {dims} '
+                         f'({expected} bytes)')
+  return np.frombuffer(data, np.uint8, offset=header_size).reshape(dims)
 
 
 def load(mnist_dir, split='train', limit=None):
   """Returns (images uint8 [N, 28, 28], labels int64 [N]) of 'train' or 'test'."""
   image_file, label_file = FILES[split]
-  images = _read_idx(os.path.join(mnist_dir, image_file))
-  labels = _read_idx(os.path.join(mnist_dir, label_file)).astype(np.int64)
+  images = read_idx(os.path.join(mnist_dir, image_file))
+  labels = read_idx(os.path.join(mnist_dir, label_file)).astype(np.int64)
   if limit is not None:
     images, labels = images[:limit], labels[:limit]
   return images, labels

@@ -27,6 +27,12 @@ TRAIN_STEPS = 6000
 # more steps; a first run, which has no blessed model yet, starts from scratch.
 WARM_START = True
 
+# New labelled digits arriving over time as <INCOMING_DIR>/span-1/, span-2/, ... (IDX pairs
+# or PNG folders 0/..9/). None: TFDS data only. With a folder, each run ingests and validates
+# its latest span, and the GAN trains on it besides the TFDS data; earlier spans reach the
+# model through warm start (README.md, "New data as spans").
+INCOMING_DIR = None
+
 # The evaluation classifier (batch 128): ~5 epochs, >= 99.0% on the official test split.
 CLASSIFIER_TRAIN_STEPS = 2500
 CLASSIFIER_MIN_ACCURACY = 0.99

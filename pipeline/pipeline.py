@@ -4,10 +4,12 @@ from typing import List, Optional
 from ml_metadata.proto import metadata_store_pb2
 from tfx import v1 as tfx
 from tfx.dsl.components.base import base_node
+from tfx.types import channel as channel_types
 
 from components.anomaly_gate import AnomalyGate
 from components.sample_quality.eval_examples import GeneratorEvalExamples
 from components.sample_quality.evaluator import SampleQualityEvaluator
+from components.span_example_gen import SpanExampleGen
 from components.tfds_example_gen import TfdsExampleGen
 from components.tflite_export.component import TFLiteExport
 from components.versioned_pusher.component import VersionedPusher
@@ -24,17 +26,39 @@ def validation_components(examples: tfx.dsl.Channel, schema_path: str) -> List[b
   """
   curated_schema_gen = tfx.components.ImportSchemaGen(
       schema_file=schema_path).with_id('CuratedSchemaGen')
+  return [curated_schema_gen] + data_checks(examples, curated_schema_gen.outputs['schema'])
+
+
+def data_checks(examples: tfx.dsl.Channel, schema: tfx.dsl.Channel,
+                id_prefix: str = '') -> List[base_node.BaseNode]:
+  """StatisticsGen, SchemaGen, ExampleValidator and AnomalyGate of `examples`, ids prefixed.
+
+  The empty prefix gives the components their default ids (the TFDS data's checks).
+  """
   # With the schema, statistics treat the label as categorical and count its values.
   statistics_gen = tfx.components.StatisticsGen(
-      examples=examples, schema=curated_schema_gen.outputs['schema'])
+      examples=examples, schema=schema).with_id(id_prefix + 'StatisticsGen')
   inferred_schema_gen = tfx.components.SchemaGen(
-      statistics=statistics_gen.outputs['statistics'], infer_feature_shape=True)
+      statistics=statistics_gen.outputs['statistics'],
+      infer_feature_shape=True).with_id(id_prefix + 'SchemaGen')
   example_validator = tfx.components.ExampleValidator(
       statistics=statistics_gen.outputs['statistics'],
-      schema=curated_schema_gen.outputs['schema'])
-  anomaly_gate = AnomalyGate(anomalies=example_validator.outputs['anomalies'])
-  return [curated_schema_gen, statistics_gen, inferred_schema_gen, example_validator,
-          anomaly_gate]
+      schema=schema).with_id(id_prefix + 'ExampleValidator')
+  anomaly_gate = AnomalyGate(
+      anomalies=example_validator.outputs['anomalies']).with_id(id_prefix + 'AnomalyGate')
+  return [statistics_gen, inferred_schema_gen, example_validator, anomaly_gate]
+
+
+def incoming_span_components(incoming_dir: str,
+                             schema: tfx.dsl.Channel) -> List[base_node.BaseNode]:
+  """The latest span of new data in `incoming_dir`, checked like the TFDS data.
+
+  The first component's `examples` are the span; the last one stops a run whose span has
+  anomalies.
+  """
+  span_example_gen = SpanExampleGen(incoming_dir)
+  return [span_example_gen] + data_checks(span_example_gen.outputs['examples'], schema,
+                                          id_prefix='Span')
 
 
 def latest_blessed_model() -> base_node.BaseNode:
@@ -54,18 +78,26 @@ def latest_blessed_model() -> base_node.BaseNode:
 def training_components(examples, schema, preset: str, train_steps: int,
                         classifier_train_steps: int, classifier_min_accuracy: float,
                         trainer_run_fn: str,
-                        base_model: Optional[tfx.dsl.Channel]) -> List[base_node.BaseNode]:
+                        base_model: Optional[tfx.dsl.Channel],
+                        incoming_examples: Optional[tfx.dsl.Channel] = None
+                        ) -> List[base_node.BaseNode]:
   """The evaluation classifier and the GAN, both trained by TFX Trainers.
 
   With a `base_model` the GAN Trainer warm-starts from that model's weights, if it has one.
+  With `incoming_examples` (the latest span) the GAN Trainer trains on them besides
+  `examples`; the classifier, the gate's fixed yardstick, stays on `examples`.
   """
+  gan_examples = examples
+  if incoming_examples is not None:
+    # A Trainer reads the train split of every artifact in its `examples` channel.
+    gan_examples = channel_types.union([examples, incoming_examples])
   classifier_trainer = tfx.components.Trainer(
       run_fn='models.classifier_trainer.run_fn', examples=examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=classifier_train_steps),
       eval_args=tfx.proto.EvalArgs(num_steps=None),
       custom_config={'min_accuracy': classifier_min_accuracy}).with_id('ClassifierTrainer')
   trainer = tfx.components.Trainer(
-      run_fn=trainer_run_fn, examples=examples, schema=schema,
+      run_fn=trainer_run_fn, examples=gan_examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=train_steps),
       eval_args=tfx.proto.EvalArgs(num_steps=0), base_model=base_model,
       custom_config={'preset': preset})
@@ -126,12 +158,15 @@ def create_pipeline(
     trainer_run_fn: str = 'models.trainer.run_fn',
     stop_after: Optional[str] = None,
     warm_start: bool = configs.WARM_START,
+    incoming_dir: Optional[str] = configs.INCOMING_DIR,
 ) -> tfx.dsl.Pipeline:
   """Returns the MNIST GAN pipeline: ingest, validation, training, export, gate, push.
 
   `stop_after='validation'` or `'training'` builds only the first stages (tests, ingest
   benchmarks); `trainer_run_fn` swaps the GAN trainer (tests use a broken one).
   `warm_start` gives the GAN Trainer the last blessed model to continue from.
+  `incoming_dir` adds new data arriving as spans (`span-1/`, `span-2/`, ...): the latest
+  span is ingested, validated and trained on by the GAN Trainer besides the TFDS data.
   """
   example_gen = TfdsExampleGen(
       data_dir=tfds_data_dir, dataset=dataset, manual_dir=manual_dir,
@@ -139,15 +174,24 @@ def create_pipeline(
   examples = example_gen.outputs['examples']
   validation = validation_components(examples, schema_path)
   components = [example_gen] + validation
+  anomaly_gates = [validation[-1]]
+  incoming_examples = None
+  if incoming_dir:
+    incoming = incoming_span_components(incoming_dir, validation[0].outputs['schema'])
+    incoming_examples = incoming[0].outputs['examples']
+    components += incoming
+    anomaly_gates.append(incoming[-1])
   if stop_after != 'validation':
     schema = validation[0].outputs['schema']
     latest_blessed = latest_blessed_model()
     training = training_components(
         examples, schema, preset, train_steps, classifier_train_steps,
         classifier_min_accuracy, trainer_run_fn,
-        base_model=latest_blessed.outputs['model'] if warm_start else None)
+        base_model=latest_blessed.outputs['model'] if warm_start else None,
+        incoming_examples=incoming_examples)
     for trainer in training:  # nothing trains on data the validation stage rejected
-      trainer.add_upstream_node(validation[-1])
+      for anomaly_gate in anomaly_gates:
+        trainer.add_upstream_node(anomaly_gate)
     components += [latest_blessed] + training
     if stop_after != 'training':
       classifier_trainer, trainer = training

@@ -23,9 +23,18 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
   return value in ('1', 'true', 'yes')
 
 
+def _path(environ: Mapping[str, str], name: str, default):
+  """Absolute, so a relative folder means the same wherever the components run; URLs
+  (gs://...) unchanged."""
+  value = environ.get(name)
+  if not value:
+    return default
+  return value if '://' in value else os.path.abspath(value)
+
+
 def knobs_from_env(environ: Mapping[str, str] = os.environ) -> dict:
   """PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES, MAX_EXAMPLES, STOP_AFTER,
-  WARM_START."""
+  WARM_START, INCOMING_DIR."""
   return {
       'preset': environ.get('PRESET') or configs.PRESET,
       'train_steps': _int(environ, 'TRAIN_STEPS', configs.TRAIN_STEPS),
@@ -35,4 +44,5 @@ def knobs_from_env(environ: Mapping[str, str] = os.environ) -> dict:
       'max_examples_per_split': _int(environ, 'MAX_EXAMPLES', None),
       'stop_after': environ.get('STOP_AFTER') or None,
       'warm_start': _bool(environ, 'WARM_START', configs.WARM_START),
+      'incoming_dir': _path(environ, 'INCOMING_DIR', configs.INCOMING_DIR),
   }

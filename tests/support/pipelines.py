@@ -48,3 +48,13 @@ def read_split(examples_uri: str, split: str) -> list:
   files = sorted(glob.glob(os.path.join(examples_uri, f'Split-{split}', '*.gz')))
   assert files, f'no files for split {split} under {examples_uri}'
   return [r.numpy() for r in tf.data.TFRecordDataset(files, compression_type='GZIP')]
+
+
+def input_ids(paths: Paths, artifact_id: int, key: str) -> list:
+  """Sorted ids of the artifacts that the execution which produced `artifact_id` read
+  under input `key`. A cache hit outputs the same artifact again; the first producer counts."""
+  store = metadata_store.MetadataStore(paths.connection_config())
+  producer = min(e.execution_id for e in store.get_events_by_artifact_ids([artifact_id])
+                 if e.type == e.OUTPUT)
+  return sorted(e.artifact_id for e in store.get_events_by_execution_ids([producer])
+                if e.type == e.INPUT and e.path.steps[0].key == key)
