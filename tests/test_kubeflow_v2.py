@@ -4,6 +4,8 @@ import os
 import re
 
 import pytest
+from tfx.utils import import_utils
+import yaml
 
 import kubeflow_v2_runner
 
@@ -47,6 +49,26 @@ def _parameter(job, task, name):
   value = _tasks(job)[task]['inputs']['parameters'][name]['runtimeValue']['constantValue']
   [(_, constant)] = value.items()
   return constant
+
+
+def _outputs(job, task):
+  """Output key -> artifact schema title of `task`."""
+  component = job['pipelineSpec']['components'][_tasks(job)[task]['componentRef']['name']]
+  titles = {}
+  for key, spec in component.get('outputDefinitions', {}).get('artifacts', {}).items():
+    kind = spec['artifactType']
+    titles[key] = kind.get('schemaTitle') or yaml.safe_load(kind['instanceSchema'])['title']
+  return titles
+
+
+def _producer(job, task, key):
+  source = _tasks(job)[task]['inputs']['artifacts'][key]['taskOutputArtifact']
+  return source['producerTask'], source['outputArtifactKey']
+
+
+def _resolver_query(job, task, key):
+  executor = job['pipelineSpec']['deploymentSpec']['executors'][f'{task}_executor']
+  return executor['resolver']['outputArtifactQueries'][key]['filter']
 
 
 def _container(job, task):
@@ -146,3 +168,29 @@ def test_bad_settings_fail_before_compiling(tmp_path, environ, message):
   with pytest.raises(ValueError, match=message):
     kubeflow_v2_runner.compile_pipeline(environ, str(tmp_path / 'spec.json'))
   assert not (tmp_path / 'spec.json').exists()
+
+
+def test_baseline_and_warm_start_model_cannot_be_a_tflite_model(job):
+  """TFX 1.16's Kubeflow V2 compiler drops the resolver's producer_component_id: the
+  baseline is the Model named by the newest blessed artifact of the blessing query's type,
+  whichever task wrote it. Only the SavedModel gate may write that type, blessing the GAN
+  Trainer's model; the int8 gate writes a TFLiteModelBlessing."""
+  blessing_task, model_task = _RESOLVER_TASKS
+  blessing_query = _resolver_query(job, blessing_task, 'model_blessing')
+  [title] = re.findall(r'schema_title="([^"]+)"', blessing_query)
+  assert 'metadata.blessed.number_value=1' in blessing_query
+  writers = [task for task in _COMPONENTS if title in _outputs(job, task).values()]
+  assert writers == ['Evaluator']
+  assert _producer(job, 'Evaluator', 'model') == ('Trainer', 'model')
+  assert _outputs(job, 'TFLiteInt8Evaluator')['blessing'] == 'components.TFLiteModelBlessing'
+  # The Model is the one that blessing names; both consumers get that Model.
+  assert "metadata['current_model_id']" in _resolver_query(job, model_task, 'model')
+  assert _producer(job, model_task, 'input') == (blessing_task, 'model_blessing')
+  assert _producer(job, 'Trainer', 'base_model') == (model_task, 'model')
+  assert _producer(job, 'Evaluator', 'baseline_model') == (model_task, 'model')
+
+
+def test_custom_artifact_type_loads_as_the_container_loads_it(job):
+  # The Kubeflow V2 entrypoint imports a custom type's schema title as <module>.<Class>.
+  title = _outputs(job, 'TFLiteInt8Evaluator')['blessing']
+  assert import_utils.import_class_by_path(title).TYPE_NAME == title

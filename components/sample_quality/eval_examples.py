@@ -4,8 +4,10 @@ TFMA evaluates a model by feeding it features by name. Writing the generator's `
 (seeded, in the distribution the trained preset declares in generator_spec.json) next to
 each real `image` and requested `label` lets the SavedModel and every TFLite variant be
 evaluated on identical inputs, and a baseline model on the same ones.
+
+Every file access goes through TensorFlow's filesystems (tf.io.gfile, TFRecord I/O), so the
+artifact URIs may be gs:// paths (Kubeflow V2 / Vertex AI).
 """
-import glob
 import os
 
 import tensorflow as tf
@@ -35,8 +37,10 @@ def GeneratorEvalExamples(
   `schema` gives every feature its fixed shape, so TFMA feeds dense tensors to the model.
   """
   # Checked spec (noise distribution, shapes); errors name the file.
-  spec = generator_inputs.read_spec(path_utils.serving_model_path(model.uri))
-  files = sorted(glob.glob(os.path.join(artifact_utils.get_split_uri([examples], split), '*')))
+  spec = generator_inputs.read_spec(path_utils.serving_model_path(model.uri),
+                                    gfile=tf.io.gfile)
+  files = sorted(tf.io.gfile.glob(
+      os.path.join(artifact_utils.get_split_uri([examples], split), '*')))
   records = [r.numpy() for r in tf.data.TFRecordDataset(files, 'GZIP').take(num_samples)]
   if not records:
     raise ValueError(f'split {split!r} of {examples.uri} has no examples')

@@ -4,6 +4,9 @@ The sample-quality metrics need the pipeline's MNIST classifier, whose path is k
 at run time. This component adds a `classifier` input to the standard Evaluator and, before
 running the standard executor (blessing, thresholds and baseline comparison unchanged),
 writes the classifier's path into the config of every metric from metrics.py.
+
+A TFLite candidate's blessing is a `TFLiteModelBlessing` (artifacts.py), so that the
+latest-blessed-model query can never take a TFLite model for the SavedModel baseline.
 """
 import json
 from typing import Optional
@@ -20,6 +23,7 @@ from tfx.types import standard_component_specs
 from tfx.utils import path_utils
 from tfx.utils import proto_utils
 
+from components.sample_quality import artifacts
 from components.sample_quality import metrics
 
 CLASSIFIER_KEY = 'classifier'
@@ -65,6 +69,18 @@ class SampleQualityEvaluatorSpec(component_spec.ComponentSpec):
   OUTPUTS = standard_component_specs.EvaluatorSpec.OUTPUTS
 
 
+class TFLiteSampleQualityEvaluatorSpec(SampleQualityEvaluatorSpec):
+  OUTPUTS = dict(SampleQualityEvaluatorSpec.OUTPUTS, **{
+      standard_component_specs.BLESSING_KEY: component_spec.ChannelParameter(
+          type=artifacts.TFLiteModelBlessing)})
+
+
+def evaluates_tflite(eval_config: tfma.EvalConfig) -> bool:
+  """True when the candidate (the model that is blessed or not) is a TFLite model."""
+  return any(spec.model_type == tfma.TF_LITE for spec in eval_config.model_specs
+             if not spec.is_baseline)
+
+
 class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
   """Evaluates a generator (SavedModel or TFLite) on GeneratorEvalExamples.
 
@@ -73,7 +89,8 @@ class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
     model: the candidate generator.
     classifier: the MNIST classifier the metrics score with.
     schema: the eval examples' schema (fixed feature shapes for the model inputs).
-    eval_config: TFMA config with thresholds; without thresholds nothing is blessed.
+    eval_config: TFMA config with thresholds; without thresholds nothing is blessed. With a
+      TFLite candidate (`model_type` tf_lite) the `blessing` is a TFLiteModelBlessing.
     baseline_model: optional; change thresholds compare against it.
   """
 
@@ -84,9 +101,12 @@ class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
                classifier: types.BaseChannel, schema: types.BaseChannel,
                eval_config: tfma.EvalConfig,
                baseline_model: Optional[types.BaseChannel] = None):
-    super().__init__(spec=SampleQualityEvaluatorSpec(
+    spec_class = (TFLiteSampleQualityEvaluatorSpec if evaluates_tflite(eval_config)
+                  else SampleQualityEvaluatorSpec)
+    blessing_type = spec_class.OUTPUTS[standard_component_specs.BLESSING_KEY].type
+    super().__init__(spec=spec_class(
         examples=examples, model=model, baseline_model=baseline_model,
         classifier=classifier, schema=schema, eval_config=eval_config,
         example_splits=json.dumps(['eval']),
         evaluation=types.Channel(type=standard_artifacts.ModelEvaluation),
-        blessing=types.Channel(type=standard_artifacts.ModelBlessing)))
+        blessing=types.Channel(type=blessing_type)))

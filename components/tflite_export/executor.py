@@ -1,9 +1,10 @@
 """Executor of TFLiteExport: convert, check, measure parity and latency, then publish.
 
-Order matters for "publish nothing half-made": everything is built in a staging folder
-next to the outputs, and only when every variant converted, passed its checks and its
-parity threshold are the folders moved to `<uri>/Format-Serving/`. Any failure raises
-(TFX then marks the execution failed and drops its outputs) and the staging is removed.
+Order matters for "publish nothing half-made": everything is built in a local scratch
+folder, and only when every variant converted, passed its checks and its parity threshold
+are the folders copied to `<uri>/Format-Serving/` (with tf.io.gfile: on Vertex AI the URIs
+are gs:// paths). Any failure raises (TFX then marks the execution failed and drops its
+outputs), a partial copy is removed, and so is the scratch folder.
 """
 import json
 import os
@@ -12,11 +13,13 @@ import tempfile
 from typing import Any, Dict, List
 
 from absl import logging
+import tensorflow as tf
 from tfx import types
 from tfx.dsl.components.base import base_executor
 from tfx.types import artifact_utils
 from tfx.utils import path_utils
 
+from components import artifact_io
 from components.tflite_export import card, checks, convert, generator_inputs, litert_runner
 from components.tflite_export import parity
 
@@ -55,20 +58,29 @@ def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any]
 
 
 def _publish(staging: str, outputs: Dict[str, types.Artifact]) -> None:
-  """Moves every staged variant folder to `<uri>/Format-Serving`, or none of them."""
-  moved: List[str] = []
+  """Copies every staged variant folder to `<uri>/Format-Serving`, or none of them."""
+  started: List[str] = []
   try:
     for variant, artifact in outputs.items():
       target = path_utils.serving_model_dir(artifact.uri)
-      if os.path.exists(target):
+      if tf.io.gfile.exists(target):
         raise FileExistsError(f'Output {target} already exists; refusing to overwrite it.')
-      os.makedirs(artifact.uri, exist_ok=True)
-      os.replace(os.path.join(staging, variant), target)
-      moved.append(target)
+      started.append(target)
+      artifact_io.copy_tree(os.path.join(staging, variant), target)
   except Exception:
-    for target in moved:
-      shutil.rmtree(target, ignore_errors=True)
+    for target in started:
+      artifact_io.remove_tree(target)
     raise
+
+
+def _local_saved_model(model_dir: str, scratch: str) -> str:
+  """`model_dir`, or a local copy of it: the converter child process reads local files
+  only (a gs:// path would work there too, but not e.g. ram://, which is per process)."""
+  if artifact_io.is_local(model_dir):
+    return model_dir
+  copy = os.path.join(scratch, '_saved_model')
+  artifact_io.copy_tree(model_dir, copy)
+  return copy
 
 
 class Executor(base_executor.BaseExecutor):
@@ -84,10 +96,10 @@ class Executor(base_executor.BaseExecutor):
     logging.info('Exporting TFLite variants of the generator at %s', model_dir)
 
     # Validate the input before any work: clear errors naming the path.
-    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+    if not tf.io.gfile.isdir(model_dir) or not tf.io.gfile.listdir(model_dir):
       raise ValueError(f'The input Model artifact holds no generator: {model_dir} is '
-                       f'{"empty" if os.path.isdir(model_dir) else "missing"}.')
-    spec = generator_inputs.read_spec(model_dir)
+                       f'{"empty" if tf.io.gfile.isdir(model_dir) else "missing"}.')
+    spec = generator_inputs.read_spec(model_dir, gfile=tf.io.gfile)
     fn = parity.load_generator(model_dir, spec)
 
     seed = int(exec_properties.get(SEED_KEY) or 0)
@@ -100,12 +112,11 @@ class Executor(base_executor.BaseExecutor):
     reference = parity.reference_images(fn, feed)
     del fn
 
-    parent = os.path.dirname(os.path.dirname(outputs['fp32'].uri))
-    os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix='.tflite_staging_', dir=parent)
+    staging = tempfile.mkdtemp(prefix='tflite_export_')  # local scratch, any output URI
     try:
-      paths, repaired = convert.convert_all(model_dir, os.path.join(staging, '_convert'),
-                                            calibration, bool(exec_properties.get(INT8_IO_KEY)))
+      paths, repaired = convert.convert_all(
+          _local_saved_model(model_dir, staging), os.path.join(staging, '_convert'),
+          calibration, bool(exec_properties.get(INT8_IO_KEY)))
       results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
                  for v in VARIANTS}
       for variant in VARIANTS:  # measured all first, so the log shows every figure

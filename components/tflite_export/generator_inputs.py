@@ -14,15 +14,20 @@ SPEC_FILE = 'generator_spec.json'  # = models.export.SPEC_FILE (components may n
 DISTRIBUTIONS = ('uniform', 'normal')
 
 
-def read_spec(model_dir: str) -> Dict[str, Any]:
-  """Loads and checks `<model_dir>/generator_spec.json`."""
+def read_spec(model_dir: str, gfile=None) -> Dict[str, Any]:
+  """Loads and checks `<model_dir>/generator_spec.json`.
+
+  Local files by default, so no TensorFlow is needed; pass `gfile=tf.io.gfile` to read an
+  artifact URI on any filesystem TensorFlow supports (gs:// on Vertex AI).
+  """
   path = os.path.join(model_dir, SPEC_FILE)
-  if not os.path.isfile(path):
+  exists, open_file = (gfile.exists, gfile.GFile) if gfile else (os.path.isfile, open)
+  if not exists(path):
     raise ValueError(f'No {SPEC_FILE} next to the generator SavedModel: {path} is missing.')
   try:
-    with open(path) as f:
+    with open_file(path, 'r') as f:
       spec = json.load(f)
-  except (OSError, ValueError) as e:
+  except Exception as e:  # pylint: disable=broad-except  (OSError, tf.errors.OpError, ...)
     raise ValueError(f'Unreadable generator spec {path}: {e}') from e
   problems = []
   if not isinstance(spec.get('conditional'), bool):

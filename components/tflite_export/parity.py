@@ -22,9 +22,10 @@ class ParityError(RuntimeError):
 
 def load_generator(model_dir: str, spec: Dict[str, Any]):
   """The SavedModel's serving function, after checking it matches the spec."""
-  if not os.path.isfile(os.path.join(model_dir, 'saved_model.pb')):
+  gfile = tf.io.gfile  # model_dir may be an artifact URI on gs://
+  if not gfile.exists(os.path.join(model_dir, 'saved_model.pb')):
     raise ValueError(f'No generator SavedModel at {model_dir}: saved_model.pb is missing '
-                     f'(folder contents: {sorted(os.listdir(model_dir)) if os.path.isdir(model_dir) else "no such folder"}).')
+                     f'(folder contents: {sorted(gfile.listdir(model_dir)) if gfile.isdir(model_dir) else "no such folder"}).')
   try:
     loaded = tf.saved_model.load(model_dir)
   except Exception as e:  # pylint: disable=broad-except  (DecodeError, OSError, ...)

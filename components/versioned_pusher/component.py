@@ -4,16 +4,21 @@ Unlike TFX's Pusher (one model, one blessing), a release here is the SavedModel 
 TFLite variant with its card; it ships only when both the SavedModel gate and the TFLite
 gate blessed exactly these artifacts. Otherwise nothing is written and the PushedModel
 artifact records the refusal (`pushed` = 0, `refusal` = why).
+
+The inputs are read with tf.io.gfile (gs:// URIs on Vertex AI); publish.py decides how the
+serving directory is written (local or object store).
 """
 import os
-import shutil
 from typing import Dict, List
 
 from absl import logging
+import tensorflow as tf
 import tensorflow_model_analysis as tfma
 from tfx import v1 as tfx
 from tfx.utils import path_utils
 
+from components import artifact_io
+from components.sample_quality.artifacts import TFLiteModelBlessing
 from components.versioned_pusher import publish
 
 TFLITE_VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
@@ -52,7 +57,7 @@ def VersionedPusher(
     model_evaluation: _A[_STD.ModelEvaluation],
     fp32: _A[_STD.Model], fp16: _A[_STD.Model], dynamic_int8: _A[_STD.Model],
     int8: _A[_STD.Model],
-    tflite_blessing: _A[_STD.ModelBlessing],
+    tflite_blessing: _A[TFLiteModelBlessing],
     tflite_evaluation: _A[_STD.ModelEvaluation],
     pushed_model: tfx.dsl.components.OutputArtifact[_STD.PushedModel],
     serving_dir: tfx.dsl.components.Parameter[str],
@@ -68,14 +73,15 @@ def VersionedPusher(
     pushed_model.set_string_custom_property('refusal', refusal)
     return
 
-  def fill(folder):
-    shutil.copytree(path_utils.serving_model_path(model.uri), os.path.join(folder, 'saved_model'))
+  def fill(folder):  # a local folder; the sources may be gs:// URIs
+    artifact_io.copy_tree(path_utils.serving_model_path(model.uri),
+                          os.path.join(folder, 'saved_model'))
     for name, artifact in variants.items():
       source = path_utils.serving_model_path(artifact.uri)
       target = os.path.join(folder, 'tflite', name)
       os.makedirs(target)
-      shutil.copy(os.path.join(source, 'tflite'), os.path.join(target, 'model.tflite'))
-      shutil.copy(os.path.join(source, 'card.json'), os.path.join(target, 'card.json'))
+      tf.io.gfile.copy(os.path.join(source, 'tflite'), os.path.join(target, 'model.tflite'))
+      tf.io.gfile.copy(os.path.join(source, 'card.json'), os.path.join(target, 'card.json'))
 
   manifest = {
       'metrics': {'saved_model': overall_metrics(model_evaluation),

@@ -6,6 +6,10 @@ into place, so readers never see a half-written version and a failure leaves non
 Publishers on one machine take turns (an flock on <serving_dir>/.publish.lock) to pick the
 version, rename and move LATEST, so two concurrent pushes get distinct versions and LATEST
 never moves back to an older one.
+
+That is for a local serving directory. Object stores (gs://) have neither an atomic folder
+rename nor flock: a serving directory given as a URI is published by remote_publish.py.
+This module must not import TensorFlow (models/generate.py reads LATEST with it).
 """
 import contextlib
 import fcntl
@@ -47,8 +51,13 @@ def new_version(serving_dir: str) -> str:
   Always above every existing version, even if the clock went back, so the newest
   version is also the largest number.
   """
-  existing = [int(v) for v in os.listdir(serving_dir) if v.isdigit()] if os.path.isdir(
-      serving_dir) else []
+  return version_after(os.listdir(serving_dir) if os.path.isdir(serving_dir) else [])
+
+
+def version_after(names) -> str:
+  """The new version given the entries of a serving directory (see new_version)."""
+  # Object stores list folders with a trailing '/'.
+  existing = [int(v.rstrip('/')) for v in names if v.rstrip('/').isdigit()]
   return str(max([int(time.time())] + [v + 1 for v in existing]))
 
 
@@ -64,8 +73,11 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
   """Creates <serving_dir>/<version> atomically and points LATEST at it; returns its path.
 
   `fill(folder)` writes the content into the temporary folder; the manifest (with the
-  inventory of what `fill` wrote) is added last.
+  inventory of what `fill` wrote) is added last. `fill` always gets a local folder.
   """
+  if '://' in serving_dir:  # = not artifact_io.is_local, which would import TensorFlow
+    from components.versioned_pusher import remote_publish  # pylint: disable=g-import-not-at-top
+    return remote_publish.publish(serving_dir, fill, manifest)
   os.makedirs(serving_dir, exist_ok=True)
   staging = os.path.join(serving_dir, f'.staging-{uuid.uuid4().hex}')
   os.makedirs(staging)

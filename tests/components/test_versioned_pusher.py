@@ -8,22 +8,13 @@ from tfx.types import standard_artifacts
 
 from components.versioned_pusher import component
 from components.versioned_pusher import publish
-
-
-def _fill_with(files):
-  def fill(folder):
-    for name, content in files.items():
-      path = os.path.join(folder, name)
-      os.makedirs(os.path.dirname(path), exist_ok=True)
-      with open(path, 'w') as f:
-        f.write(content)
-  return fill
+from tests.components.publish_helpers import fill_with
 
 
 def test_publish_writes_version_manifest_and_latest(tmp_path):
   serving = str(tmp_path / 'serving')
-  first = publish.publish(serving, _fill_with({'saved_model/a.pb': 'x'}), {'metrics': {'fid': 3}})
-  second = publish.publish(serving, _fill_with({'saved_model/a.pb': 'yy'}), {})
+  first = publish.publish(serving, fill_with({'saved_model/a.pb': 'x'}), {'metrics': {'fid': 3}})
+  second = publish.publish(serving, fill_with({'saved_model/a.pb': 'yy'}), {})
   assert int(os.path.basename(second)) > int(os.path.basename(first))
   assert publish.latest_version(serving) == second
   manifest = json.load(open(os.path.join(first, publish.MANIFEST)))
@@ -34,10 +25,10 @@ def test_publish_writes_version_manifest_and_latest(tmp_path):
 
 def test_failure_midway_leaves_no_version_and_keeps_latest(tmp_path):
   serving = str(tmp_path / 'serving')
-  good = publish.publish(serving, _fill_with({'f': '1'}), {})
+  good = publish.publish(serving, fill_with({'f': '1'}), {})
 
   def failing_fill(folder):
-    _fill_with({'saved_model/half.pb': 'partial'})(folder)
+    fill_with({'saved_model/half.pb': 'partial'})(folder)
     raise IOError('disk full (injected)')
 
   with pytest.raises(IOError, match='injected'):
@@ -56,7 +47,7 @@ def test_concurrent_publishes_get_distinct_versions(tmp_path, monkeypatch):
 
   def push(i):
     def fill(folder):
-      _fill_with({'id': str(i)})(folder)
+      fill_with({'id': str(i)})(folder)
       all_filled.wait(timeout=30)
     try:
       results.append(publish.publish(serving, fill, {}))
