@@ -11,7 +11,10 @@ from models.presets import Preset, get_preset
 
 # Config fields that override the Preset field of the same name.
 _PRESET_OVERRIDES = ('batch_size', 'lr_g', 'lr_d', 'beta_1', 'g_steps_per_d',
-                     'd_pretrain_steps', 'd_split_real_fake', 'simultaneous', 'ema_decay')
+                     'd_pretrain_steps', 'd_split_real_fake', 'simultaneous', 'g_noise',
+                     'ema_decay')
+_STRING_FIELDS = ('preset', 'g_noise')
+G_NOISE_KINDS = ('shared', 'fresh')
 
 
 def from_custom_config(config_class, custom_config: Optional[Mapping[str, Any]]):
@@ -36,6 +39,7 @@ class TrainConfig:
   d_pretrain_steps: Optional[int] = None
   d_split_real_fake: Optional[bool] = None
   simultaneous: Optional[bool] = None
+  g_noise: Optional[str] = None  # 'shared' or 'fresh' (see models/presets/base.py)
   ema_decay: Optional[float] = None  # 0 disables the EMA generator
   mixed_precision: bool = False  # mixed_float16 compute + dynamic loss scaling (GPU)
   jit_compile: bool = False  # XLA-compile the per-replica train step
@@ -51,8 +55,11 @@ class TrainConfig:
     get_preset(self.preset)  # raises naming the unknown preset
     for field in dataclasses.fields(self):
       value = getattr(self, field.name)
-      if value is not None and isinstance(value, str) != (field.name == 'preset'):
+      if value is not None and isinstance(value, str) != (field.name in _STRING_FIELDS):
         raise TypeError(f'custom_config[{field.name!r}] has the wrong type: {value!r}')
+    if self.g_noise is not None and self.g_noise not in G_NOISE_KINDS:
+      raise ValueError(f'custom_config[\'g_noise\'] must be one of {G_NOISE_KINDS}, '
+                       f'got {self.g_noise!r}')
     if self.batch_size is not None and self.batch_size <= 0:
       raise ValueError(f'batch_size must be positive, got {self.batch_size}')
 

@@ -38,6 +38,11 @@ class Preset:
   d_pretrain_steps: int = 0
   d_split_real_fake: bool = False
   simultaneous: bool = False
+  # Noise of the G updates in an alternating step: 'shared' = the D update's z, as the
+  # DCGAN-tensorflow, TF-tutorial and Keras-DCGAN originals feed one z batch to every update
+  # (and the first G update reuses D's G forward pass); 'fresh' = new noise per G update, as
+  # the vanilla GAN original samples Z again for G.
+  g_noise: str = 'shared'
   pixel_range: str = 'unit'  # generator output and training data: 'unit' [0,1], 'symmetric' [-1,1]
   ema_decay: Optional[float] = None  # exponential moving average of G's weights, exported
 

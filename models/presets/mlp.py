@@ -41,4 +41,5 @@ class Discriminator(keras.Model):
 PRESET = Preset(
     name='mlp', description='Vanilla GAN (Goodfellow et al. 2014), 1 hidden layer MLPs',
     build_generator=Generator, build_discriminator=Discriminator, loss='nonsaturating',
-    noise_dim=100, noise='uniform', conditional=False, batch_size=128, lr_g=2e-4, lr_d=2e-4)
+    noise_dim=100, noise='uniform', conditional=False, batch_size=128, lr_g=2e-4, lr_d=2e-4,
+    g_noise='fresh')

@@ -37,3 +37,10 @@ def test_overrides_replace_preset_values_and_defaults_keep_them():
 
 def test_ema_can_be_disabled():
   assert TrainConfig(preset='default', ema_decay=0.0).effective_preset().ema_decay is None
+
+
+def test_g_noise_kind_is_checked_by_name():
+  with pytest.raises(ValueError, match='g_noise'):
+    TrainConfig.from_custom_config({'g_noise': 'sometimes'})
+  assert TrainConfig(preset='mlp').effective_preset().g_noise == 'fresh'
+  assert TrainConfig(preset='mlp', g_noise='shared').effective_preset().g_noise == 'shared'

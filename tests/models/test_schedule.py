@@ -1,6 +1,8 @@
 """The update schedules are real: counted optimizer updates, and D-only pre-training."""
 import numpy as np
+import tensorflow as tf
 
+from models import gan as gan_lib
 from models.config import TrainConfig
 from tests.models.conftest import batch
 from tests.models.test_presets import make_gan
@@ -64,3 +66,41 @@ def test_simultaneous_mode_updates_each_network_once_per_step(mnist_small):
   metrics = gan.train_step(*batch(mnist_small, 8))
   assert int(gan.d_opt.iterations.numpy()) == 1 and int(gan.g_opt.iterations.numpy()) == 1
   assert np.isfinite(metrics['g_loss'].numpy())
+
+
+def _step_recomputing_fakes(gan, images, labels):
+  """An alternating step as the originals run it: D update, then G forward again on the same
+  z against the updated D. The 'shared' step must give the same weights with one G forward."""
+  z = gan._noise(tf.shape(labels)[0], gan.step.read_value(), gan_lib._D_NOISE)  # pylint: disable=protected-access
+  real = gan._scale(images)  # pylint: disable=protected-access
+  gan._d_update(real, labels, gan.generator(z, labels, training=True))  # pylint: disable=protected-access
+  with tf.GradientTape() as tape:
+    g_loss = gan.loss.generator(gan._d_logits(gan.generator(z, labels, training=True), labels))  # pylint: disable=protected-access
+  gan._apply(gan.g_opt, tape, g_loss, gan.generator.trainable_variables)  # pylint: disable=protected-access
+
+
+def test_shared_noise_step_equals_recomputing_the_fakes(mnist_small):
+  images, labels = batch(mnist_small, 8)
+  shared, reference = make_gan('mlp', batch_size=8, g_noise='shared'), make_gan('mlp', batch_size=8)
+  for src, dst in [(shared.generator, reference.generator),
+                   (shared.discriminator, reference.discriminator)]:
+    dst.set_weights(src.get_weights())
+  shared.train_step(images, labels)
+  _step_recomputing_fakes(reference, images, labels)
+  for a, b in [(shared.generator, reference.generator),
+               (shared.discriminator, reference.discriminator)]:
+    for wa, wb in zip(a.trainable_variables, b.trainable_variables):
+      np.testing.assert_allclose(wa.numpy(), wb.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_fresh_noise_differs_from_shared(mnist_small):
+  """The switch is real: the same start and batch give another G after a 'fresh' step."""
+  images, labels = batch(mnist_small, 8)
+  shared, fresh = make_gan('mlp', batch_size=8, g_noise='shared'), make_gan('mlp', batch_size=8)
+  fresh.generator.set_weights(shared.generator.get_weights())
+  fresh.discriminator.set_weights(shared.discriminator.get_weights())
+  assert fresh.preset.g_noise == 'fresh'
+  shared.train_step(images, labels)
+  fresh.train_step(images, labels)
+  assert not all(np.allclose(a.numpy(), b.numpy()) for a, b in
+                 zip(shared.generator.trainable_variables, fresh.generator.trainable_variables))
