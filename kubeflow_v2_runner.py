@@ -19,7 +19,8 @@ Environment:
   SPEC_FILE       the file written (default tfx_output/<PIPELINE_NAME>_pipeline.json here)
   BEAM_RUNNER, BEAM_...   Beam arguments, see pipeline/beam_args.py
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES, MAX_EXAMPLES, STOP_AFTER,
-  WARM_START      as for local_runner.py (pipeline/run_knobs.py)
+  WARM_START      as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
+                  (the V2 compiler cannot take the union input it needs)
 """
 import os
 import re
@@ -51,6 +52,14 @@ def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
   if not _VERTEX_NAME.fullmatch(name):  # Vertex would reject the job only at submission
     raise ValueError(f'PIPELINE_NAME={name!r}: Vertex AI allows lowercase letters, digits '
                      'and hyphens, starting with a letter or digit')
+  knobs = run_knobs.knobs_from_env(environ)
+  if knobs.get('incoming_dir'):
+    # TFX 1.16's Kubeflow V2 step builder accepts one channel per input ("Only single
+    # Channel is supported"); the GAN Trainer reads the union of TFDS and span Examples.
+    raise ValueError('INCOMING_DIR (span ingest) is not supported on Kubeflow V2 / Vertex AI '
+                     'with tfx 1.16: its compiler rejects the union of Examples channels the '
+                     'GAN Trainer reads. Unset INCOMING_DIR, or run spans with the local or '
+                     'Airflow runner.')
   return pipeline.create_pipeline(
       pipeline_name=name,
       pipeline_root=root,
@@ -61,7 +70,7 @@ def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
       dataset=configs.DATASET,
       manual_dir=environ.get('MNIST_DIR') or None,
       beam_pipeline_args=beam_args.beam_args_from_env(environ),
-      **run_knobs.knobs_from_env(environ))
+      **knobs)
 
 
 def compile_pipeline(environ: Mapping[str, str], spec_file: str) -> dict:

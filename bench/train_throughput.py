@@ -8,12 +8,18 @@ Same G/D (from models.presets), same batch size, same process, same tf.data inpu
   on_batch    Keras DCGAN original: D.train_on_batch(real), D.train_on_batch(fake), then a
               combined G->D model (D.trainable = False) .train_on_batch(noise)
 Each is timed over --steps steps after --warmup steps (tracing excluded); the loop is timed
-as the difference of two runs (warmup and warmup+steps) so its setup cancels out.
+as the difference of two runs (warmup and warmup+steps) so its setup cancels out. The four
+are measured in turn, --rounds times, and the median of each is reported: on a shared
+2-core machine single measurements of the same loop vary by 20%.
+Before timing, each reference loop is checked to update what its original updates (D by
+the D calls, G and not D by the G call), so a reference that silently skips work cannot
+look fast.
 
   python bench/train_throughput.py [--presets dcgan_tutorial,default] [--steps 150]
 """
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -47,19 +53,37 @@ def time_ours(preset_name, ds, steps, warmup, **overrides):
   return steps * config.effective_preset().batch_size / (times[1] - times[0])
 
 
+def to_pixel_range(preset, images):
+  """Data in [0, 1] -> the preset's training range."""
+  return images * 2 - 1 if preset.pixel_range == 'symmetric' else images
+
+
+def check_updates(label, step, updates, frozen):
+  """Runs `step()` once; every trainable variable of `updates` must change, no weight of
+  `frozen` (whose trainable_variables are empty while frozen, hence `weights`)."""
+  variables = [m.trainable_variables for m in updates] + [m.weights for m in frozen]
+  before = [[v.numpy().copy() for v in vs] for vs in variables]
+  step()
+  moved = [sum(not np.array_equal(b, v.numpy()) for b, v in zip(bs, vs))
+           for bs, vs in zip(before, variables)]
+  expected = [len(vs) for vs in variables[:len(updates)]] + [0] * len(frozen)
+  if moved != expected:
+    raise RuntimeError(f'{label}: changed variables {moved}, expected {expected} '
+                       f'(models {[m.name for m in updates + frozen]})')
+
+
 def time_plain(preset, ds, steps, warmup):
   """The tensorflow.org DCGAN tutorial's train_step, on our architecture."""
   G, D = preset.build_generator(), preset.build_discriminator()
   g_opt, d_opt = keras.optimizers.Adam(preset.lr_g), keras.optimizers.Adam(preset.lr_d)
   bce = keras.losses.BinaryCrossentropy(from_logits=True)
-  scale = (lambda x: x * 2 - 1) if preset.pixel_range == 'symmetric' else (lambda x: x)
 
   @tf.function
   def train_step(images, labels):
     noise = _sample(preset, [preset.batch_size, preset.noise_dim])
     with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
       generated = G(noise, labels, training=True)
-      real_output = D(scale(images), labels, training=True)
+      real_output = D(to_pixel_range(preset, images), labels, training=True)
       fake_output = D(generated, labels, training=True)
       gen_loss = bce(tf.ones_like(fake_output), fake_output)
       disc_loss = bce(tf.ones_like(real_output), real_output) + \
@@ -70,12 +94,17 @@ def time_plain(preset, ds, steps, warmup):
                               D.trainable_variables))
 
   it = iter(ds)
+  check_updates('plain', lambda: train_step(*next(it)), [G, D], [])
+  return _time_steps(lambda: train_step(*next(it)), steps, warmup, preset.batch_size)
+
+
+def _time_steps(step, steps, warmup, batch_size):
   for _ in range(warmup):
-    train_step(*next(it))
+    step()
   t0 = time.perf_counter()
   for _ in range(steps):
-    train_step(*next(it))
-  return steps * preset.batch_size / (time.perf_counter() - t0)
+    step()
+  return steps * batch_size / (time.perf_counter() - t0)
 
 
 def time_on_batch(preset, ds, steps, warmup):
@@ -87,31 +116,33 @@ def time_on_batch(preset, ds, steps, warmup):
   d_model = keras.Model([image_in, label_in], D(image_in, label_in))
   d_model.compile(keras.optimizers.Adam(preset.lr_d, preset.beta_1),
                   keras.losses.BinaryCrossentropy(from_logits=True))
+  b = preset.batch_size
+  ones, zeros = np.ones((b, 1), np.float32), np.zeros((b, 1), np.float32)
+  it = iter(ds)
+  images, labels = next(it)
+  # Keras 2 fixed the trainable weights at compile(); Keras 3 reads `trainable` when the
+  # train function is first traced. Trace D's before freezing D for the combined model, or
+  # D.train_on_batch trains nothing (Keras warns "does not have any trainable weights").
+  check_updates('on_batch D', lambda: d_model.train_on_batch(
+      [to_pixel_range(preset, images.numpy()), labels.numpy()], ones), [D], [])
   d_model.trainable = False
   combined = keras.Model([noise_in, label_in], d_model([G(noise_in, label_in), label_in]))
   combined.compile(keras.optimizers.Adam(preset.lr_g, preset.beta_1),
                    keras.losses.BinaryCrossentropy(from_logits=True))
-  scale = (lambda x: x * 2 - 1) if preset.pixel_range == 'symmetric' else (lambda x: x)
   g_model = keras.Model([noise_in, label_in], G(noise_in, label_in))
-  b = preset.batch_size
-  ones, zeros = np.ones((b, 1), np.float32), np.zeros((b, 1), np.float32)
-  it = iter(ds)
+  check_updates('on_batch G', lambda: combined.train_on_batch(
+      [_sample(preset, [b, preset.noise_dim]).numpy(), labels.numpy()], ones), [G], [D])
 
   def step():
     images, labels = next(it)
     noise = _sample(preset, [b, preset.noise_dim]).numpy()
     labels = labels.numpy()
     fake = g_model.predict_on_batch([noise, labels])
-    d_model.train_on_batch([scale(images.numpy()), labels], ones)
+    d_model.train_on_batch([to_pixel_range(preset, images.numpy()), labels], ones)
     d_model.train_on_batch([fake, labels], zeros)
     combined.train_on_batch([noise, labels], ones)
 
-  for _ in range(warmup):
-    step()
-  t0 = time.perf_counter()
-  for _ in range(steps):
-    step()
-  return steps * b / (time.perf_counter() - t0)
+  return _time_steps(step, steps, warmup, b)
 
 
 def main():
@@ -119,6 +150,7 @@ def main():
   parser.add_argument('--presets', default='dcgan_tutorial,dcgan_upsample,default')
   parser.add_argument('--steps', type=int, default=150)
   parser.add_argument('--warmup', type=int, default=10)
+  parser.add_argument('--rounds', type=int, default=3)
   parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR',
                                                             '/work/shared/data/mnist'))
   args = parser.parse_args()
@@ -128,10 +160,19 @@ def main():
   for name in args.presets.split(','):
     preset = TrainConfig(preset=name).effective_preset()
     ds = data.numpy_dataset(images, labels, preset.batch_size, seed=0)
-    plain = time_plain(preset, ds, args.steps, args.warmup)
-    on_batch = time_on_batch(preset, ds, args.steps, args.warmup)
-    ours = time_ours(name, ds, args.steps, args.warmup)
-    ours_sim = time_ours(name, ds, args.steps, args.warmup, simultaneous=True)
+    loops = {
+        'ours': lambda: time_ours(name, ds, args.steps, args.warmup),
+        'ours_sim': lambda: time_ours(name, ds, args.steps, args.warmup, simultaneous=True),
+        'plain': lambda: time_plain(preset, ds, args.steps, args.warmup),
+        'on_batch': lambda: time_on_batch(preset, ds, args.steps, args.warmup),
+    }
+    runs = {k: [] for k in loops}
+    for _ in range(args.rounds):
+      for key, measure in loops.items():
+        runs[key].append(measure())
+    print(f'  {name} rounds: ' + '  '.join(
+        f'{k} {[round(r) for r in v]}' for k, v in runs.items()), flush=True)
+    ours, ours_sim, plain, on_batch = (statistics.median(runs[k]) for k in loops)
     print(f'{name:16s} {preset.batch_size:5d} {ours:8.0f} {ours_sim:8.0f} {plain:8.0f} '
           f'{on_batch:8.0f}  {ours / plain:10.2f} {ours_sim / plain:14.2f} '
           f'{ours / on_batch:13.2f}', flush=True)

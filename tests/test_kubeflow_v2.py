@@ -163,6 +163,7 @@ def test_training_waits_for_validation(job):
 @pytest.mark.parametrize('environ, message', [
     ({}, 'PIPELINE_ROOT'),
     ({'PIPELINE_ROOT': 'gs://b/r', 'PIPELINE_NAME': 'mnist_gan'}, 'lowercase letters'),
+    ({'PIPELINE_ROOT': 'gs://b/r', 'INCOMING_DIR': 'gs://b/incoming'}, 'INCOMING_DIR'),
 ])
 def test_bad_settings_fail_before_compiling(tmp_path, environ, message):
   with pytest.raises(ValueError, match=message):
