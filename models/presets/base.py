@@ -39,9 +39,9 @@ class Preset:
   d_split_real_fake: bool = False
   simultaneous: bool = False
   # Noise of the G updates in an alternating step: 'shared' = the D update's z, as the
-  # DCGAN-tensorflow, TF-tutorial and Keras-DCGAN originals feed one z batch to every update
-  # (and the first G update reuses D's G forward pass); 'fresh' = new noise per G update, as
-  # the vanilla GAN original samples Z again for G.
+  # DCGAN-tensorflow and Keras-DCGAN originals feed one z batch to every update (and the
+  # first G update reuses D's G forward pass); 'fresh' = new noise per G update, as the
+  # vanilla GAN and the TF tutorial originals sample z again for the G step.
   g_noise: str = 'shared'
   pixel_range: str = 'unit'  # generator output and training data: 'unit' [0,1], 'symmetric' [-1,1]
   ema_decay: Optional[float] = None  # exponential moving average of G's weights, exported

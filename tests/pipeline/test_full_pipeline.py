@@ -12,7 +12,6 @@ every blank image the same class, so its MNIST score is 1.
 import json
 import os
 
-from ml_metadata import metadata_store
 import pytest
 
 from components.versioned_pusher import publish
@@ -50,15 +49,6 @@ def _saved_model_blessing(paths):
 
 def _blessed(artifact):
   return artifact.custom_properties['blessed'].int_value == 1
-
-
-def _input_ids(paths, artifact_id, key):
-  """Ids of the artifacts the execution that produced `artifact_id` read under `key`."""
-  store = metadata_store.MetadataStore(paths.connection_config())
-  [producer] = [e.execution_id for e in store.get_events_by_artifact_ids([artifact_id])
-                if e.type == e.OUTPUT]
-  return sorted(e.artifact_id for e in store.get_events_by_execution_ids([producer])
-                if e.type == e.INPUT and e.path.steps[0].key == key)
 
 
 @pytest.fixture(scope='module')
@@ -100,7 +90,7 @@ def test_blank_generator_is_compared_with_run_one_and_refused(two_runs):
   assert blessing.id != first['ModelBlessing'].id
   assert not _blessed(blessing)
   # Its evaluation used run 1's blessed generator as the baseline.
-  assert _input_ids(paths, blessing.id, 'baseline_model') == [first['model_id']]
+  assert pipelines.input_ids(paths, blessing.id, 'baseline_model') == [first['model_id']]
   pushed = _latest(paths, 'PushedModel')
   assert pushed.id != first['PushedModel'].id
   assert pushed.custom_properties['pushed'].int_value == 0
@@ -115,11 +105,11 @@ def test_blank_generator_is_compared_with_run_one_and_refused(two_runs):
 def test_second_trainer_is_given_the_blessed_first_model_to_warm_start_from(two_runs):
   paths, first = two_runs
   # Run 1 had nothing blessed to start from; its model keeps a warm-start checkpoint.
-  assert _input_ids(paths, first['model_id'], 'base_model') == []
+  assert pipelines.input_ids(paths, first['model_id'], 'base_model') == []
   [first_model] = [m for m in first['models'] if m.id == first['model_id']]
   assert os.path.isfile(os.path.join(first_model.uri, 'warm_start', warm_start.INFO))
   gan_models = [m for m in pipelines.live_artifacts(paths, 'Model')
                 if f'{os.sep}Trainer{os.sep}' in m.uri]
   second = max(gan_models, key=lambda a: a.id)
   assert second.id != first['model_id']
-  assert _input_ids(paths, second.id, 'base_model') == [first['model_id']]
+  assert pipelines.input_ids(paths, second.id, 'base_model') == [first['model_id']]
