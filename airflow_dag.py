@@ -18,10 +18,7 @@ from typing import Mapping
 
 from tfx import v1 as tfx
 
-from pipeline import beam_args
-from pipeline import configs
-from pipeline import pipeline
-from pipeline import run_knobs
+from pipeline import local_pipeline
 
 SCHEDULE_INTERVAL = '@daily'
 AIRFLOW_DAG_CONFIG = {
@@ -39,18 +36,7 @@ def create_airflow_pipeline(environ: Mapping[str, str] = os.environ) -> tfx.dsl.
   """The pipeline with local paths under TFX_OUTPUT_DIR, as Airflow runs it."""
   output_dir = os.path.abspath(
       environ.get('TFX_OUTPUT_DIR') or os.path.join(_REPO, 'tfx_output', 'airflow'))
-  return pipeline.create_pipeline(
-      pipeline_name=environ.get('PIPELINE_NAME') or configs.PIPELINE_NAME,
-      pipeline_root=os.path.join(output_dir, 'pipeline_root'),
-      tfds_data_dir=environ.get('TFDS_DATA_DIR') or os.path.join(output_dir, 'tfds'),
-      schema_path=configs.SCHEMA_PATH,
-      serving_dir=os.path.join(output_dir, 'serving'),
-      metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-          os.path.join(output_dir, 'metadata.sqlite')),
-      dataset=configs.DATASET,
-      manual_dir=environ.get('MNIST_DIR') or None,
-      beam_pipeline_args=beam_args.beam_args_from_env(environ),
-      **run_knobs.knobs_from_env(environ))
+  return local_pipeline.create_local_pipeline(output_dir, environ)
 
 
 # Airflow finds DAGs as module-level objects. Without Airflow (tests, the project venv) the

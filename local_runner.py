@@ -28,21 +28,7 @@ import time
 from absl import logging
 from tfx import v1 as tfx
 
-from pipeline import beam_args
-from pipeline import configs
-from pipeline import pipeline
-from pipeline import run_knobs
-
-
-def output_paths(output_dir: str) -> dict:
-  """The layout under the output folder."""
-  return {
-      'pipeline_root': os.path.join(output_dir, 'pipeline_root'),
-      'metadata_path': os.path.join(output_dir, 'metadata.sqlite'),
-      'serving_dir': os.path.join(output_dir, 'serving'),
-      'tfds_data_dir': os.path.join(output_dir, 'tfds'),
-      'run_lock': os.path.join(output_dir, '.run.lock'),
-  }
+from pipeline.local_pipeline import create_local_pipeline, output_paths
 
 
 @contextlib.contextmanager
@@ -71,23 +57,9 @@ def run_lock(lock_path: str):
 def main():
   output_dir = os.path.abspath(os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
       os.path.dirname(os.path.abspath(__file__)), 'tfx_output'))
-  paths = output_paths(output_dir)
-  mnist_gan = pipeline.create_pipeline(
-      pipeline_name=os.environ.get('PIPELINE_NAME') or configs.PIPELINE_NAME,
-      pipeline_root=paths['pipeline_root'],
-      tfds_data_dir=os.environ.get('TFDS_DATA_DIR') or paths['tfds_data_dir'],
-      schema_path=configs.SCHEMA_PATH,
-      metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-          paths['metadata_path']),
-      dataset=configs.DATASET,
-      manual_dir=os.environ.get('MNIST_DIR') or None,
-      beam_pipeline_args=beam_args.beam_args_from_env(),
-      serving_dir=paths['serving_dir'],
-      **run_knobs.knobs_from_env(),
-  )
-  with run_lock(paths['run_lock']):
+  mnist_gan = create_local_pipeline(output_dir)
+  with run_lock(output_paths(output_dir)['run_lock']):
     tfx.orchestration.LocalDagRunner().run(mnist_gan)
-
 
 if __name__ == '__main__':
   logging.set_verbosity(logging.INFO)
