@@ -10,7 +10,7 @@ import keras
 import tensorflow as tf
 
 from models import losses, noise
-from models.presets import IMAGE_SHAPE, NUM_CLASSES
+from models.presets import IMAGE_SHAPE
 
 # Seed purposes: keep noise of different updates in one step independent.
 _D_NOISE, _G_NOISE = 0, 1

@@ -20,8 +20,8 @@ from models.config import TrainConfig
 
 def train_dataset(fn_args, config, batch_size):
   """Global batches of (images, labels) from the train split."""
-  return examples_input.examples_dataset(fn_args, fn_args.train_files, batch_size, config.shuffle_buffer,
-                          config.seed)
+  return examples_input.examples_dataset(fn_args, fn_args.train_files, batch_size,
+                                         config.shuffle_buffer, config.seed)
 
 
 def warm_start_dir(serving_model_dir):

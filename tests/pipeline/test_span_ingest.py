@@ -10,7 +10,6 @@ import collections
 import glob
 import os
 
-import numpy as np
 from PIL import Image
 import pytest
 import tensorflow_data_validation as tfdv
