@@ -7,23 +7,45 @@ Publishers on one machine take turns (an flock on <serving_dir>/.publish.lock) t
 version, rename and move LATEST, so two concurrent pushes get distinct versions and LATEST
 never moves back to an older one.
 
+Faults (docs/faults.md): the staging folder is flocked by its publisher while it is filled
+(components/scratch_dirs.py), so a publisher killed mid-fill leaves an unlocked folder
+that the next publish removes, while a live one's is left alone. A failure at any step
+(full disk, I/O error) removes what this publish wrote, leaves LATEST where it was and
+raises PublishError naming the serving directory.
+
 That is for a local serving directory. Object stores (gs://) have neither an atomic folder
 rename nor flock: a serving directory given as a URI is published by remote_publish.py.
 This module must not import TensorFlow (models/generate.py reads LATEST with it).
 """
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
+
+from components import scratch_dirs
 
 MANIFEST = 'manifest.json'
 LATEST = 'LATEST'
 LOCK_FILE = '.publish.lock'  # held while a version is moved into place
+STAGING_PREFIX = '.staging-'  # a version being assembled
+POINTER_PREFIX = f'.{LATEST}-'  # a new LATEST being written, renamed over LATEST
+
+
+class PublishError(OSError):
+  """A publication failed; nothing was published and LATEST is unchanged."""
+
+
+def publish_error(serving_dir: str, previous: Optional[str], cause: Exception):
+  message = (f'Publishing into {serving_dir} failed, nothing was published (LATEST still '
+             f'names {previous or "no version"}): {type(cause).__name__}: {cause}')
+  code = getattr(cause, 'errno', None)
+  return PublishError(code, message) if code is not None else PublishError(message)
 
 
 def _sha256(path: str) -> str:
@@ -69,35 +91,78 @@ def _publishing_turn(serving_dir: str):
     yield
 
 
+def _current(serving_dir: str) -> Optional[str]:
+  try:
+    with open(os.path.join(serving_dir, LATEST)) as f:
+      return f.read().strip()
+  except OSError:  # none yet, or unreadable: only used in messages
+    return None
+
+
+def _point_latest(serving_dir: str, version: str) -> None:
+  """Replaces LATEST in one rename; a failure leaves LATEST and no pointer file behind."""
+  pointer = os.path.join(serving_dir, f'{POINTER_PREFIX}{uuid.uuid4().hex}')
+  try:
+    with open(pointer, 'w') as f:
+      f.write(version + '\n')
+      f.flush()
+      os.fsync(f.fileno())  # LATEST must never name a version with an empty pointer
+    os.replace(pointer, os.path.join(serving_dir, LATEST))
+  except BaseException:
+    with contextlib.suppress(OSError):
+      os.remove(pointer)
+    raise
+
+
+def _remove_stale_pointers(serving_dir: str) -> None:
+  # Pointers are only written during a publishing turn: one found while holding the turn
+  # was left by a publisher killed between writing it and renaming it over LATEST.
+  for path in glob.glob(os.path.join(glob.escape(serving_dir), POINTER_PREFIX + '*')):
+    with contextlib.suppress(OSError):
+      os.remove(path)
+
+
 def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> str:
   """Creates <serving_dir>/<version> atomically and points LATEST at it; returns its path.
 
   `fill(folder)` writes the content into the temporary folder; the manifest (with the
   inventory of what `fill` wrote) is added last. `fill` always gets a local folder.
+  Raises PublishError (an OSError) naming `serving_dir` when any step fails.
   """
   if '://' in serving_dir:  # = not artifact_io.is_local, which would import TensorFlow
     from components.versioned_pusher import remote_publish  # pylint: disable=g-import-not-at-top
     return remote_publish.publish(serving_dir, fill, manifest)
   os.makedirs(serving_dir, exist_ok=True)
-  staging = os.path.join(serving_dir, f'.staging-{uuid.uuid4().hex}')
-  os.makedirs(staging)
   try:
-    fill(staging)
-    manifest = dict(manifest, files=file_inventory(staging))
-    with _publishing_turn(serving_dir):
-      version = new_version(serving_dir)
-      manifest['version'] = version
-      with open(os.path.join(staging, MANIFEST), 'w') as f:
-        json.dump(manifest, f, indent=2, sort_keys=True)
-      target = os.path.join(serving_dir, version)
-      os.rename(staging, target)  # atomic on one filesystem
-      pointer = os.path.join(serving_dir, f'.{LATEST}-{uuid.uuid4().hex}')
-      with open(pointer, 'w') as f:
-        f.write(version + '\n')
-      os.replace(pointer, os.path.join(serving_dir, LATEST))
-  except BaseException:
-    shutil.rmtree(staging, ignore_errors=True)
-    raise
+    # Orphans of killed publishers are removed here; live publishers' folders stay.
+    with scratch_dirs.owned_folder(serving_dir, STAGING_PREFIX,
+                                   os.path.join(serving_dir, LOCK_FILE)) as staging:
+      try:
+        return _move_into_place(serving_dir, staging, fill, manifest)
+      except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+  except Exception as e:  # not KeyboardInterrupt/SystemExit: those stay what they are
+    raise publish_error(serving_dir, _current(serving_dir), e) from e
+
+
+def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict) -> str:
+  fill(staging)
+  manifest = dict(manifest, files=file_inventory(staging))
+  with _publishing_turn(serving_dir):
+    _remove_stale_pointers(serving_dir)
+    version = new_version(serving_dir)
+    manifest['version'] = version
+    with open(os.path.join(staging, MANIFEST), 'w') as f:
+      json.dump(manifest, f, indent=2, sort_keys=True)
+    target = os.path.join(serving_dir, version)
+    os.rename(staging, target)  # atomic on one filesystem
+    try:
+      _point_latest(serving_dir, version)
+    except BaseException:
+      # LATEST never named it, so no reader followed it there: take it back out.
+      shutil.rmtree(target, ignore_errors=True)
+      raise
   return target
 
 
