@@ -12,6 +12,16 @@ each object appears whole or not at all. So here:
 Readers that follow LATEST (the generate CLI, apps) therefore only ever see complete
 versions, and a failure leaves LATEST on the previous version.
 
+Faults (docs/faults.md). Before anything of a version is uploaded, `.uploading-<version>`
+records when its upload started; it is removed once LATEST was moved. A publisher killed
+mid-upload leaves a version folder without manifest plus its record: every publish first
+removes such versions (and their records) once the record is older than
+STALE_UPLOAD_SECONDS, far longer than an upload takes, so a concurrent live upload is never
+touched. The same age rule removes pointer files of a kill between writing the new LATEST
+and renaming it. The local staging folder is an owned folder (components/scratch_dirs.py)
+that the next publish on this machine removes if its publisher was killed. Failures raise
+publish.PublishError naming the serving directory.
+
 No lock: two publishers into one serving directory at the same moment could pick the same
 version number. On Vertex AI, runs of this pipeline must not overlap (its schedule is
 created with max_concurrent_run_count=1, README.md "Operating"), so there is only one.
@@ -21,19 +31,78 @@ moved back to a smaller version; that narrows the window, it does not close it.
 import json
 import os
 import shutil
-import tempfile
+import time
 import uuid
-from typing import Callable
+from typing import Callable, List
 
 import tensorflow as tf
 
 from components import artifact_io
+from components import scratch_dirs
 from components.versioned_pusher import publish as local_publish
+
+UPLOAD_RECORD_PREFIX = '.uploading-'  # + version; holds the upload's start time
+POINTER_PREFIX = local_publish.POINTER_PREFIX  # + start time in ns + '-' + uuid
+# An upload is a few files of a few MB; one unfinished after an hour was killed.
+STALE_UPLOAD_SECONDS = 3600.0
+_LOCAL_STAGING_PREFIX = 'staging-'
+
+
+def _names(serving_dir: str) -> List[str]:
+  return [n.rstrip('/') for n in tf.io.gfile.listdir(serving_dir)]
+
+
+def _started(record: str) -> float:
+  try:
+    return float(artifact_io.read_text(record).strip())
+  except (ValueError, tf.errors.OpError):
+    return 0.0  # unreadable: treat as old, the version it guards is removed only if unfinished
+
+
+def remove_stale_uploads(serving_dir: str) -> List[str]:
+  """Removes what publishers killed long ago left behind; returns the removed URIs.
+
+  Unfinished versions (no manifest) whose upload record is older than STALE_UPLOAD_SECONDS,
+  unfinished versions without a record (left by code from before records existed: a live
+  publisher writes its record before anything else), stale records and stale pointers.
+  """
+  now, removed = time.time(), []
+  names = _names(serving_dir)
+  records = {n[len(UPLOAD_RECORD_PREFIX):]: n for n in names
+             if n.startswith(UPLOAD_RECORD_PREFIX)}
+  for name in names:
+    path = os.path.join(serving_dir, name)
+    if name.isdigit() and not tf.io.gfile.exists(os.path.join(path, local_publish.MANIFEST)):
+      record = records.get(name)
+      if record is None or now - _started(os.path.join(serving_dir, record)) > \
+          STALE_UPLOAD_SECONDS:
+        artifact_io.remove_tree(path)
+        removed.append(path)
+    elif name.startswith(POINTER_PREFIX):
+      stamp = name[len(POINTER_PREFIX):].split('-')[0]
+      if not stamp.isdigit() or now - int(stamp) / 1e9 > STALE_UPLOAD_SECONDS:
+        _remove_file(path)
+        removed.append(path)
+  for version, record in records.items():
+    path = os.path.join(serving_dir, record)
+    if now - _started(path) > STALE_UPLOAD_SECONDS:  # its version was removed or finished
+      _remove_file(path)
+      removed.append(path)
+  return removed
+
+
+def _remove_file(path: str) -> None:
+  try:
+    tf.io.gfile.remove(path)
+  except tf.errors.OpError:
+    pass  # best effort: a concurrent cleaner got it first
 
 
 def _free_version(serving_dir: str) -> str:
   version = local_publish.version_after(tf.io.gfile.listdir(serving_dir))
-  while tf.io.gfile.exists(os.path.join(serving_dir, version)):
+  # A version is taken once its folder or its upload record exists.
+  while (tf.io.gfile.exists(os.path.join(serving_dir, version)) or
+         tf.io.gfile.exists(os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version))):
     version = str(int(version) + 1)
   return version
 
@@ -46,30 +115,54 @@ def _point_latest(serving_dir: str, version: str) -> None:
       return  # a newer version was published meanwhile; LATEST stays on it
   # Written aside and renamed over LATEST: one object replaced in one step on GCS, and an
   # atomic replace on filesystems that have one.
-  pointer = os.path.join(serving_dir, f'.{local_publish.LATEST}-{uuid.uuid4().hex}')
-  artifact_io.write_text(pointer, version + '\n')
-  tf.io.gfile.rename(pointer, latest, overwrite=True)
+  pointer = os.path.join(serving_dir, f'{POINTER_PREFIX}{time.time_ns()}-{uuid.uuid4().hex}')
+  try:
+    artifact_io.write_text(pointer, version + '\n')
+    tf.io.gfile.rename(pointer, latest, overwrite=True)
+  finally:
+    if tf.io.gfile.exists(pointer):
+      _remove_file(pointer)
 
 
 def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> str:
   """As publish.publish, for a serving directory given as a URI; returns the version's URI."""
-  tf.io.gfile.makedirs(serving_dir)
-  staging = tempfile.mkdtemp(prefix='versioned_pusher_')
-  target = None
   try:
-    fill(staging)
-    manifest = dict(manifest, files=local_publish.file_inventory(staging))
-    version = _free_version(serving_dir)
-    manifest['version'] = version
-    target = os.path.join(serving_dir, version)
+    tf.io.gfile.makedirs(serving_dir)
+    remove_stale_uploads(serving_dir)
+    parent = scratch_dirs.user_tmp('versioned_pusher')
+    with scratch_dirs.owned_folder(parent, _LOCAL_STAGING_PREFIX,
+                                   os.path.join(parent, '.lock')) as staging:
+      try:
+        return _upload(serving_dir, staging, fill, manifest)
+      finally:
+        shutil.rmtree(staging, ignore_errors=True)
+  except Exception as e:  # pylint: disable=broad-except
+    raise local_publish.publish_error(serving_dir, _current(serving_dir), e) from e
+
+
+def _current(serving_dir: str):
+  try:
+    return artifact_io.read_text(os.path.join(serving_dir, local_publish.LATEST)).strip()
+  except Exception:  # pylint: disable=broad-except  # only used in the error message
+    return None
+
+
+def _upload(serving_dir: str, staging: str, fill, manifest: dict) -> str:
+  fill(staging)
+  manifest = dict(manifest, files=local_publish.file_inventory(staging))
+  version = _free_version(serving_dir)
+  manifest['version'] = version
+  record = os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version)
+  target = os.path.join(serving_dir, version)
+  artifact_io.write_text(record, f'{time.time()}\n')  # first: marks the version as taken
+  try:
     artifact_io.copy_tree(staging, target)
     artifact_io.write_text(os.path.join(target, local_publish.MANIFEST),
                            json.dumps(manifest, indent=2, sort_keys=True))
     _point_latest(serving_dir, version)
   except BaseException:
-    if target:
-      artifact_io.remove_tree(target)
+    artifact_io.remove_tree(target)  # before its record: never a version without either
+    _remove_file(record)
     raise
-  finally:
-    shutil.rmtree(staging, ignore_errors=True)
+  _remove_file(record)
   return target
