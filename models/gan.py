@@ -5,6 +5,11 @@ then `g_steps_per_d` G updates (or one shared-forward simultaneous update); duri
 `d_pretrain_steps` steps only D trains. The per-replica work runs under `strategy.run`, with
 optional XLA (`jit_compile`) and mixed precision with dynamic loss scaling; the same code runs
 on CPU with the default strategy.
+
+Every step also returns `nonfinite`, an int32 bit set (NONFINITE_KINDS) computed inside the
+compiled step from the losses, the gradients' global norm and the updated weights. Checking
+the losses alone is not enough: on CPUs where oneDNN fuses MatMul+ReLU, a NaN activation
+comes out as 0, so a NaN batch can leave every loss finite while the weights are already NaN.
 """
 import keras
 import tensorflow as tf
@@ -14,6 +19,14 @@ from models.presets import IMAGE_SHAPE
 
 # Seed purposes: keep noise of different updates in one step independent.
 _D_NOISE, _G_NOISE = 0, 1
+
+# Bit i of a step's `nonfinite` flag: NONFINITE_KINDS[i] was NaN or Inf.
+NONFINITE_KINDS = ('loss', 'gradient', 'weights')
+
+
+def nonfinite_kinds(flag: int) -> list:
+  """The names of the bits set in a step's `nonfinite` flag."""
+  return [kind for bit, kind in enumerate(NONFINITE_KINDS) if flag & (1 << bit)]
 
 
 def _build_models(preset, mixed_precision):
@@ -77,7 +90,8 @@ class Gan:
     return tf.train.Checkpoint(**items)
 
   def train_step(self, images, labels):
-    """Runs one step on a (distributed) batch; returns a dict of float32 scalar tensors."""
+    """Runs one step on a (distributed) batch; returns a dict of scalar tensors: the float32
+    metrics and the int32 `nonfinite` flag (0 = all finite, see `nonfinite_kinds`)."""
     fn = self._pretrain_fn if int(self.step.numpy()) < self.preset.d_pretrain_steps \
         else self._train_fn
     return fn(images, labels)
@@ -89,7 +103,23 @@ class Gan:
     if ema and self.ema_generator is not None:
       self._update_ema()  # cross-replica context: one update of every mirrored copy
     self.step.assign_add(1)
+    metrics['nonfinite'] = self._nonfinite_flag(metrics)
     return metrics
+
+  def _nonfinite_flag(self, metrics):
+    """Bit set over NONFINITE_KINDS, read after the updates (automatic control dependencies
+    order the reads after the assignments)."""
+    def all_finite(tensors):
+      return tf.reduce_all([tf.reduce_all(tf.math.is_finite(t)) for t in tensors])
+    nets = [self.generator, self.discriminator] + (
+        [self.ema_generator] if self.ema_generator is not None else [])
+    checks = [all_finite([metrics['d_loss'], metrics['g_loss']]),
+              # With mixed precision an overflowing scaled gradient is expected: the loss
+              # scale optimizer skips that update and lowers the scale, so only the weights
+              # tell whether something really went bad.
+              tf.constant(True) if self.mixed else all_finite([metrics['grad_norm']]),
+              all_finite([w for net in nets for w in net.weights])]
+    return tf.add_n([tf.where(ok, 0, 1 << bit) for bit, ok in enumerate(checks)])
 
   def _update_ema(self):
     # Warm-up as tf.train.ExponentialMovingAverage(num_updates=step): early on a 0.999
@@ -113,10 +143,13 @@ class Gan:
     # 1/replicas; with mixed precision the dynamic loss scale multiplies in too (opt.apply
     # unscales and skips non-finite steps). Seeding the backward pass with this factor
     # equals differentiating the scaled loss, without recording the scaling on the tape.
+    # Returns the gradients' global norm (of the scaled gradients with mixed precision).
     factor = tf.constant(1.0 / self.strategy.num_replicas_in_sync)
     if self.mixed:
       factor = opt.scale_loss(factor)
-    opt.apply(tape.gradient(loss, variables, output_gradients=factor), variables)
+    grads = tape.gradient(loss, variables, output_gradients=factor)
+    opt.apply(grads, variables)
+    return tf.linalg.global_norm(grads)
 
   def _d_logits(self, images, labels):
     return tf.cast(self.discriminator(images, labels, training=True), tf.float32)
@@ -132,37 +165,38 @@ class Gan:
       with tf.GradientTape() as tape:
         real_logits = self._d_logits(real, labels)
         loss_real = self.loss.real_term(real_logits)
-      self._apply(self.d_opt, tape, loss_real, d_vars)
+      norm_real = self._apply(self.d_opt, tape, loss_real, d_vars)
       with tf.GradientTape() as tape:
         fake_logits = self._d_logits(fake, labels)
         loss_fake = self.loss.fake_term(fake_logits)
-      self._apply(self.d_opt, tape, loss_fake, d_vars)
-      return loss_real + loss_fake, real_logits, fake_logits
+      norm_fake = self._apply(self.d_opt, tape, loss_fake, d_vars)
+      return loss_real + loss_fake, real_logits, fake_logits, _norm(norm_real, norm_fake)
     with tf.GradientTape() as tape:
       real_logits, fake_logits = self._d_real_fake(real, fake, labels)
       loss = self.loss.discriminator(real_logits, fake_logits)
-    self._apply(self.d_opt, tape, loss, d_vars)
-    return loss, real_logits, fake_logits
+    norm = self._apply(self.d_opt, tape, loss, d_vars)
+    return loss, real_logits, fake_logits, norm
 
   def _g_update(self, labels, z):
     g_vars = self.generator.trainable_variables
     with tf.GradientTape() as tape:
       fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
       loss = self.loss.generator(self._d_logits(fake, labels))
-    self._apply(self.g_opt, tape, loss, g_vars)
-    return loss
+    return loss, self._apply(self.g_opt, tape, loss, g_vars)
 
-  def _metrics(self, d_loss, g_loss, real_logits, fake_logits):
+  def _metrics(self, d_loss, g_loss, real_logits, fake_logits, grad_norms):
+    """`grad_norms`: the global norms of every update of the step, reported as one."""
     return {'d_loss': d_loss, 'g_loss': g_loss,
             'd_real': tf.reduce_mean(self.loss.probability(real_logits)),
-            'd_fake': tf.reduce_mean(self.loss.probability(fake_logits))}
+            'd_fake': tf.reduce_mean(self.loss.probability(fake_logits)),
+            'grad_norm': _norm(*grad_norms)}
 
   def _replica_pretrain(self, images, labels, step):
     real = self._scale(images)
     fake = self.generator(self._noise(tf.shape(labels)[0], step, _D_NOISE), labels,
                           training=True)
-    d_loss, rl, fl = self._d_update(real, labels, tf.cast(fake, tf.float32))
-    return self._metrics(d_loss, tf.constant(0.0), rl, fl)
+    d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
+    return self._metrics(d_loss, tf.constant(0.0), rl, fl, [d_norm])
 
   def _replica_step(self, images, labels, step):
     if self.preset.simultaneous:
@@ -172,21 +206,22 @@ class Gan:
     z = self._noise(batch, step, _D_NOISE)
     if self.preset.g_noise == 'fresh':
       fake = self.generator(z, labels, training=True)
-      d_loss, rl, fl = self._d_update(real, labels, tf.cast(fake, tf.float32))
-      g_losses = [self._g_update(labels, self._noise(batch, step, _G_NOISE + k))
-                  for k in range(n_g)]
-      return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl)
+      d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
+      g_losses, g_norms = zip(*[self._g_update(labels, self._noise(batch, step, _G_NOISE + k))
+                                for k in range(n_g)])
+      return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl, [d_norm, *g_norms])
     # 'shared': every update of the step sees the same z. G's weights do not change during
     # the D update, so its first G update would recompute the very same fakes: record G's
     # forward pass once and let both updates use it (one G forward less per step).
     with tf.GradientTape() as g_tape:
       fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
       with g_tape.stop_recording():
-        d_loss, rl, fl = self._d_update(real, labels, tf.stop_gradient(fake))
+        d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.stop_gradient(fake))
       g_loss = self.loss.generator(self._d_logits(fake, labels))  # the updated D
-    self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
-    g_losses = [g_loss] + [self._g_update(labels, z) for _ in range(1, n_g)]
-    return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl)
+    g_norm = self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
+    more = [self._g_update(labels, z) for _ in range(1, n_g)]
+    g_losses, g_norms = [g_loss] + [m[0] for m in more], [g_norm] + [m[1] for m in more]
+    return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl, [d_norm, *g_norms])
 
   def _replica_simultaneous(self, images, labels, step):
     """tensorflow.org DCGAN style: one G forward feeds both losses; both apply at once."""
@@ -196,6 +231,11 @@ class Gan:
       fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
       rl, fl = self._d_real_fake(real, fake, labels)
       g_loss, d_loss = self.loss.generator(fl), self.loss.discriminator(rl, fl)
-    self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
-    self._apply(self.d_opt, d_tape, d_loss, self.discriminator.trainable_variables)
-    return self._metrics(d_loss, g_loss, rl, fl)
+    g_norm = self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
+    d_norm = self._apply(self.d_opt, d_tape, d_loss, self.discriminator.trainable_variables)
+    return self._metrics(d_loss, g_loss, rl, fl, [d_norm, g_norm])
+
+
+def _norm(*norms):
+  """The global norm of several gradient lists, given each one's global norm."""
+  return tf.sqrt(tf.add_n([tf.square(n) for n in norms]))

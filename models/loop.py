@@ -3,19 +3,18 @@
 Not `model.fit`: the preset's schedule (G:D ratio, D pre-training) lives in models/gan.py and
 this loop only drives steps, so every preset trains through identical machinery.
 """
-import math
 import os
 
 from absl import logging
 import tensorflow as tf
 
 from models import warm_start
-from models.gan import Gan
+from models.gan import Gan, nonfinite_kinds
 from models.observe import Observer
 
 
 class NonFiniteLossError(RuntimeError):
-  """A loss became NaN/Inf: training stops and nothing is exported."""
+  """A loss, gradient or weight became NaN/Inf: training stops and nothing is exported."""
 
 
 def make_strategy():
@@ -66,12 +65,14 @@ def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
   observer.start(step)
   while step < train_steps:
     images, labels = next(batches)
-    metrics = {k: float(v) for k, v in gan.train_step(images, labels).items()}
-    if not all(math.isfinite(v) for v in metrics.values()):
+    metrics = gan.train_step(images, labels)
+    bad = nonfinite_kinds(int(metrics.pop('nonfinite')))
+    metrics = {k: float(v) for k, v in metrics.items()}
+    if bad:
       # Checked before any save, so the last checkpoint stays a finite one.
       raise NonFiniteLossError(
-          f'Non-finite loss at step {step + 1} of preset {preset.name!r}: {metrics}. '
-          f'Training stopped and no model was exported; last good checkpoint: '
+          f'Non-finite {" and ".join(bad)} at step {step + 1} of preset {preset.name!r} '
+          f'({metrics}). Training stopped and no model was exported; last good checkpoint: '
           f'{manager.latest_checkpoint}.')
     step += 1
     observer.on_step(step, metrics)

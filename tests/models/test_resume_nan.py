@@ -7,6 +7,8 @@ import tensorflow as tf
 
 from models import data, loop, trainer
 from models.config import TrainConfig
+from models.gan import NONFINITE_KINDS, nonfinite_kinds
+from models.presets import PRESETS
 
 
 def _finite_ds(mnist_small, n_batches, batch_size=8):
@@ -36,16 +38,56 @@ def test_resume_continues_step_counter_and_weights(mnist_small, tmp_path):
   assert tf.train.latest_checkpoint(os.path.join(run_dir, 'checkpoints')).endswith('ckpt-10')
 
 
-def test_poisoned_batch_stops_with_clear_error(mnist_small, tmp_path):
+def _two_batch_ds(mnist_small, second_images=None):
+  """Step 1 gets real digits; step 2 gets `second_images` (default real) and then repeats."""
   images, labels = mnist_small
   good = data.to_images_labels(images[:8], labels[:8])
-  bad = (tf.fill([8, 28, 28, 1], float('nan')), good[1])
-  ds = tf.data.Dataset.from_tensors(good).concatenate(tf.data.Dataset.from_tensors(bad))
-  config = TrainConfig(preset='mlp', batch_size=8, checkpoint_interval=1, sample_interval=0)
-  with pytest.raises(loop.NonFiniteLossError, match=r'Non-finite loss at step 2'):
-    loop.train(config, ds.repeat(), 5, str(tmp_path / 'run'))
-  # The last checkpoint is the finite step 1, never the poisoned state.
-  assert tf.train.latest_checkpoint(str(tmp_path / 'run' / 'checkpoints')).endswith('ckpt-1')
+  second = good if second_images is None else (second_images, good[1])
+  return tf.data.Dataset.from_tensors(good).concatenate(
+      tf.data.Dataset.from_tensors(second)).repeat()
+
+
+def _assert_last_checkpoint_is_finite_step_1(run_dir):
+  path = tf.train.latest_checkpoint(os.path.join(run_dir, 'checkpoints'))
+  assert path.endswith('ckpt-1'), path
+  reader = tf.train.load_checkpoint(path)
+  for name, dtype in reader.get_variable_to_dtype_map().items():
+    if dtype.is_floating and '_learning_rate' not in name:  # lr_g=inf is the test's poison
+      assert np.all(np.isfinite(reader.get_tensor(name))), f'{name} in {path} is not finite'
+
+
+# Both poisons are checked on every preset. On CPUs whose oneDNN fuses MatMul+ReLU, a NaN
+# activation comes out as 0, so the losses of a poisoned step can all be finite: the guard
+# must see the gradients and the weights, not only the losses.
+@pytest.mark.parametrize('preset', sorted(PRESETS))
+def test_nan_batch_poisons_d_and_stops_with_clear_error(preset, mnist_small, tmp_path):
+  run_dir = str(tmp_path / 'run')
+  config = TrainConfig(preset=preset, batch_size=8, checkpoint_interval=1, sample_interval=0)
+  nan_images = tf.fill([8, 28, 28, 1], float('nan'))
+  # D reads the real batch, so its gradient is NaN whatever the activations make of it.
+  with pytest.raises(loop.NonFiniteLossError,
+                     match=rf"Non-finite .*gradient.* at step 2 of preset '{preset}'"):
+    loop.train(config, _two_batch_ds(mnist_small, nan_images), 5, run_dir)
+  _assert_last_checkpoint_is_finite_step_1(run_dir)
+
+
+@pytest.mark.parametrize('preset', sorted(PRESETS))
+def test_infinite_g_update_stops_on_weights_with_clear_error(preset, mnist_small, tmp_path):
+  run_dir = str(tmp_path / 'run')
+  # Step 1 trains D only (pre-training); step 2's G update with an infinite learning rate
+  # makes G's weights non-finite while that update's loss and gradient were finite.
+  config = TrainConfig(preset=preset, batch_size=8, checkpoint_interval=1, sample_interval=0,
+                       d_pretrain_steps=1, lr_g=float('inf'))
+  with pytest.raises(loop.NonFiniteLossError,
+                     match=rf"Non-finite .*weights at step 2 of preset '{preset}'"):
+    loop.train(config, _two_batch_ds(mnist_small), 5, run_dir)
+  _assert_last_checkpoint_is_finite_step_1(run_dir)
+
+
+def test_nonfinite_flag_names_each_kind():
+  assert nonfinite_kinds(0) == []
+  assert nonfinite_kinds(0b101) == ['loss', 'weights']
+  assert nonfinite_kinds(0b111) == list(NONFINITE_KINDS)
 
 
 def test_infinite_learning_rate_via_run_fn_exports_nothing(tfrecord_fn_args):
