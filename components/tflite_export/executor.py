@@ -5,11 +5,15 @@ folder, and only when every variant converted, passed its checks and its parity 
 are the folders copied to `<uri>/Format-Serving/` (with tf.io.gfile: on Vertex AI the URIs
 are gs:// paths). Any failure raises (TFX then marks the execution failed and drops its
 outputs), a partial copy is removed, and so is the scratch folder.
+
+A killed export (SIGKILL: no `finally` runs) leaves its scratch folder; it is an owned
+folder (components/scratch_dirs.py), so the next export on this machine removes it. What
+it may have copied into its own output URIs stays there, unread: TFX never published those
+artifacts, and a rerun gets new URIs (docs/faults.md).
 """
 import json
 import os
 import shutil
-import tempfile
 from typing import Any, Dict, List
 
 from absl import logging
@@ -19,7 +23,7 @@ from tfx.dsl.components.base import base_executor
 from tfx.types import artifact_utils
 from tfx.utils import path_utils
 
-from components import artifact_io
+from components import artifact_io, scratch_dirs
 from components.tflite_export import card, checks, convert, generator_inputs, litert_runner
 from components.tflite_export import parity
 
@@ -83,6 +87,12 @@ def _local_saved_model(model_dir: str, scratch: str) -> str:
   return copy
 
 
+def _scratch():
+  """A local scratch folder; a killed export's is removed by the next export's call."""
+  parent = scratch_dirs.user_tmp('tflite_export')
+  return scratch_dirs.owned_folder(parent, 'scratch-', os.path.join(parent, '.lock'))
+
+
 class Executor(base_executor.BaseExecutor):
   """Converts the generator SavedModel to fp32, fp16, dynamic_int8 and int8 TFLite models."""
 
@@ -112,40 +122,40 @@ class Executor(base_executor.BaseExecutor):
     reference = parity.reference_images(fn, feed)
     del fn
 
-    staging = tempfile.mkdtemp(prefix='tflite_export_')  # local scratch, any output URI
-    try:
-      paths, repaired = convert.convert_all(
-          _local_saved_model(model_dir, staging), os.path.join(staging, '_convert'),
-          calibration, bool(exec_properties.get(INT8_IO_KEY)))
-      results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
-                 for v in VARIANTS}
-      for variant in VARIANTS:  # measured all first, so the log shows every figure
-        parity.check_threshold(variant, results[variant],
-                               exec_properties.get(min_psnr_key(variant)))
-      for variant, r in results.items():
-        folder = os.path.join(staging, variant)
-        os.makedirs(folder)
-        shutil.move(paths[variant], os.path.join(folder, card.TFLITE_FILE))
-        parity_entry = {
-            'reference': 'SavedModel serving_default, same inputs',
-            'samples': len(feed['noise']), 'seed': seed,
-            'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
-            'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
-            'calibration_samples': len(calibration['noise']) if variant == 'int8' else None}
-        latency = {'ms_per_image_batch1_threads1': r['latency_ms'],
-                   'statistic': 'median', 'runs': int(exec_properties.get(LATENCY_RUNS_KEY) or 100),
-                   'measured_on': 'export host CPU (indicative; phones differ)'}
-        content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
-                             parity_entry, latency, model.uri)
-        if repaired.get(variant):
-          content['quantization']['repairs'] = [
-              f'{repaired[variant]} ONE_HOT on/off constant(s) requantized to the output scale '
-              '(TF 2.16 converter defect, components/tflite_export/fixups.py)']
-        with open(os.path.join(folder, card.CARD_FILE), 'w') as f:
-          json.dump(content, f, indent=2)
-      _publish(staging, outputs)
-    finally:
-      shutil.rmtree(staging, ignore_errors=True)
+    with _scratch() as staging:  # local scratch, whatever the output URIs are
+      try:
+        paths, repaired = convert.convert_all(
+            _local_saved_model(model_dir, staging), os.path.join(staging, '_convert'),
+            calibration, bool(exec_properties.get(INT8_IO_KEY)))
+        results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
+                   for v in VARIANTS}
+        for variant in VARIANTS:  # measured all first, so the log shows every figure
+          parity.check_threshold(variant, results[variant],
+                                 exec_properties.get(min_psnr_key(variant)))
+        for variant, r in results.items():
+          folder = os.path.join(staging, variant)
+          os.makedirs(folder)
+          shutil.move(paths[variant], os.path.join(folder, card.TFLITE_FILE))
+          parity_entry = {
+              'reference': 'SavedModel serving_default, same inputs',
+              'samples': len(feed['noise']), 'seed': seed,
+              'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
+              'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
+              'calibration_samples': len(calibration['noise']) if variant == 'int8' else None}
+          latency = {'ms_per_image_batch1_threads1': r['latency_ms'], 'statistic': 'median',
+                     'runs': int(exec_properties.get(LATENCY_RUNS_KEY) or 100),
+                     'measured_on': 'export host CPU (indicative; phones differ)'}
+          content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
+                               parity_entry, latency, model.uri)
+          if repaired.get(variant):
+            content['quantization']['repairs'] = [
+                f'{repaired[variant]} ONE_HOT on/off constant(s) requantized to the output scale '
+                '(TF 2.16 converter defect, components/tflite_export/fixups.py)']
+          with open(os.path.join(folder, card.CARD_FILE), 'w') as f:
+            json.dump(content, f, indent=2)
+        _publish(staging, outputs)
+      finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
     for variant, artifact in outputs.items():
       r = results[variant]
