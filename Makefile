@@ -53,6 +53,8 @@ bench-ingest: setup
 
 # When cron starts the pipeline (minute hour day month weekday; default daily at 03:00).
 CRON_SCHEDULE ?= 0 3 * * *
+# For pipeline/run_settings.py, which checks it with the other settings of the cron line.
+export CRON_SCHEDULE
 # One line, as crontab needs. flock -n makes cron skip a start while the previous run still
 # holds the lock; a lock file of its own, because local_runner.py locks .run.lock itself and
 # would refuse to run while its parent held that one.
@@ -64,7 +66,10 @@ CRON_LINE = $(CRON_SCHEDULE) cd $(CURDIR) && mkdir -p $(TFX_OUTPUT_DIR) && \
   >> $(TFX_OUTPUT_DIR)/cron.log 2>&1
 
 # Prints the crontab line (add it with `crontab -e`) for the pipeline `make run` registered.
-schedule:
+# Checks the line's settings first (pipeline/run_settings.py): a bad CRON_SCHEDULE would
+# otherwise surface only in `crontab -e`, a bad folder only in cron.log at the first start.
+schedule: setup
+	@$(VENV_PY) -m pipeline.run_settings CRON_SCHEDULE PIPELINE_NAME TFX_OUTPUT_DIR LOCAL_HOME MNIST_DIR
 	@printf '%s\n' '$(CRON_LINE)'
 
 # Re-resolves the pins from setup.py in a scratch venv and rewrites constraints.txt.

@@ -24,6 +24,7 @@ Environment:
 """
 import os
 import re
+import sys
 from typing import Mapping
 
 from absl import logging
@@ -31,8 +32,11 @@ from tfx import v1 as tfx
 
 from pipeline import beam_args
 from pipeline import configs
+from pipeline import knob_errors
 from pipeline import pipeline
 from pipeline import run_knobs
+from pipeline import run_settings
+from pipeline.knob_errors import RunSettingsError, problem
 
 DEFAULT_IMAGE = 'mnist-gan-tfx:latest'
 DEFAULT_PIPELINE_NAME = configs.PIPELINE_NAME.replace('_', '-')
@@ -43,51 +47,76 @@ IMAGE_PROJECT_DIR = '/mnist_gan'
 _REPO = os.path.dirname(os.path.abspath(__file__))
 
 
-def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
-  """The pipeline with GCS paths from `environ`. Vertex AI keeps ML Metadata itself."""
-  root = environ.get('PIPELINE_ROOT')
-  if not root:
-    raise ValueError('set PIPELINE_ROOT to a gs:// folder for the artifacts')
+def _vertex_name(environ: Mapping[str, str]) -> str:
   name = environ.get('PIPELINE_NAME') or DEFAULT_PIPELINE_NAME
   if not _VERTEX_NAME.fullmatch(name):  # Vertex would reject the job only at submission
-    raise ValueError(f'PIPELINE_NAME={name!r}: Vertex AI allows lowercase letters, digits '
-                     'and hyphens, starting with a letter or digit')
+    raise RunSettingsError([problem('PIPELINE_NAME', name, 'Vertex AI allows lowercase '
+                                    'letters, digits and hyphens, starting with a letter or '
+                                    'digit, at most 128')])
+  return name
+
+
+def _vertex_knobs(environ: Mapping[str, str]) -> dict:
   knobs = run_knobs.knobs_from_env(environ)
   if knobs.get('incoming_dir'):
     # TFX 1.16's Kubeflow V2 step builder accepts one channel per input ("Only single
     # Channel is supported"); the GAN Trainer reads the union of TFDS and span Examples.
-    raise ValueError('INCOMING_DIR (span ingest) is not supported on Kubeflow V2 / Vertex AI '
-                     'with tfx 1.16: its compiler rejects the union of Examples channels the '
-                     'GAN Trainer reads. Unset INCOMING_DIR, or run spans with the local or '
-                     'Airflow runner.')
+    raise RunSettingsError([problem(
+        'INCOMING_DIR', environ.get('INCOMING_DIR'), 'unset: span ingest is not supported on '
+        'Kubeflow V2 / Vertex AI with tfx 1.16 (its compiler rejects the union of Examples '
+        'channels the GAN Trainer reads); run spans with the local or Airflow runner')])
+  return knobs
+
+
+def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
+  """The pipeline with GCS paths from `environ`. Vertex AI keeps ML Metadata itself.
+
+  Raises one RunSettingsError naming every bad variable before anything is compiled.
+  Folders are only checked to be URLs: the containers read them, not this machine.
+  """
+  settings = knob_errors.gather(
+      root=lambda: run_settings.remote_folder(environ, 'PIPELINE_ROOT'),
+      name=lambda: _vertex_name(environ),
+      # Read by compile_pipeline; checked here with the others.
+      image=lambda: run_settings.image(environ, 'PIPELINE_IMAGE', DEFAULT_IMAGE),
+      serving_dir=lambda: environ.get('SERVING_DIR') and run_settings.remote_folder(
+          environ, 'SERVING_DIR'),
+      knobs=lambda: _vertex_knobs(environ),
+      beam_pipeline_args=lambda: beam_args.beam_args_from_env(environ),
+  )
+  root = settings['root']
   return pipeline.create_pipeline(
-      pipeline_name=name,
+      pipeline_name=settings['name'],
       pipeline_root=root,
       tfds_data_dir=environ.get('TFDS_DATA_DIR') or f'{root}/tfds',
       schema_path=environ.get('SCHEMA_PATH') or os.path.join(
           IMAGE_PROJECT_DIR, os.path.relpath(configs.SCHEMA_PATH, _REPO)),
-      serving_dir=environ.get('SERVING_DIR') or f'{root}/serving',
+      serving_dir=settings['serving_dir'] or f'{root}/serving',
       dataset=configs.DATASET,
       manual_dir=environ.get('MNIST_DIR') or None,
-      beam_pipeline_args=beam_args.beam_args_from_env(environ),
-      **knobs)
+      beam_pipeline_args=settings['beam_pipeline_args'],
+      **settings['knobs'])
 
 
 def compile_pipeline(environ: Mapping[str, str], spec_file: str) -> dict:
   """Writes the pipeline job JSON for `environ` to `spec_file` and returns it."""
+  vertex_pipeline = create_vertex_pipeline(environ)
   runner = tfx.orchestration.experimental.KubeflowV2DagRunner(
       config=tfx.orchestration.experimental.KubeflowV2DagRunnerConfig(
           default_image=environ.get('PIPELINE_IMAGE') or DEFAULT_IMAGE),
       output_dir=os.path.dirname(os.path.abspath(spec_file)),
       output_filename=os.path.basename(spec_file))
-  return runner.run(create_vertex_pipeline(environ))
+  return runner.run(vertex_pipeline)
 
 
 def main():
   name = os.environ.get('PIPELINE_NAME') or DEFAULT_PIPELINE_NAME
   spec_file = os.environ.get('SPEC_FILE') or os.path.join(
       _REPO, 'tfx_output', f'{name}_pipeline.json')
-  compile_pipeline(os.environ, spec_file)
+  try:
+    compile_pipeline(os.environ, spec_file)
+  except RunSettingsError as error:  # names every bad variable; a traceback would bury it
+    sys.exit(str(error))
   logging.info('Wrote %s', spec_file)
 
 

@@ -4,6 +4,7 @@ Paths come from the environment (the Makefile sets them):
   TFX_OUTPUT_DIR  everything the pipeline writes (default ./tfx_output next to this file)
   MNIST_DIR       folder with the dataset's original files for offline runs (optional)
   TFDS_DATA_DIR   TFDS's data folder, to reuse an existing one (default <output>/tfds)
+  LOCAL_HOME      the TFX CLI's registry (read by the CLI; checked here with the rest)
   MAX_EXAMPLES    keep only the first N examples of each split (optional)
   PIPELINE_NAME   defaults to configs.PIPELINE_NAME
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES
@@ -15,6 +16,10 @@ Paths come from the environment (the Makefile sets them):
                   also ingests, validates and trains on its latest span (default: none)
   BEAM_RUNNER     direct (default), flink, spark or dataflow, with BEAM_* options
                   (pipeline/beam_args.py)
+
+Every variable is checked before anything runs (pipeline/local_pipeline.py): a bad one
+stops with one message naming each bad variable, its value and the allowed values
+(docs/operating.md, "Run knobs").
 
 One run at a time per output folder: runs there share ML Metadata and the serving dir, so
 a run that finds `<output>/.run.lock` held exits without running anything.
@@ -28,6 +33,7 @@ import time
 from absl import logging
 from tfx import v1 as tfx
 
+from pipeline.knob_errors import RunSettingsError
 from pipeline.local_pipeline import create_local_pipeline, output_paths
 
 
@@ -55,10 +61,16 @@ def run_lock(lock_path: str):
 
 
 def main():
-  output_dir = os.path.abspath(os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
-      os.path.dirname(os.path.abspath(__file__)), 'tfx_output'))
-  mnist_gan = create_local_pipeline(output_dir)
-  with run_lock(output_paths(output_dir)['run_lock']):
+  output_dir = os.environ.get('TFX_OUTPUT_DIR') or os.path.join(
+      os.path.dirname(os.path.abspath(__file__)), 'tfx_output')
+  try:
+    mnist_gan = create_local_pipeline(output_dir, folders_here=True)
+  except RunSettingsError as error:
+    # The message names every bad variable; a traceback would only bury it. `tfx pipeline
+    # create` loads this file as __main__ in its own process and re-raises a failing
+    # SystemExit, so the user sees this one line (`tfx run create` runs it as a script).
+    sys.exit(str(error))
+  with run_lock(output_paths(os.path.abspath(output_dir))['run_lock']):
     tfx.orchestration.LocalDagRunner().run(mnist_gan)
 
 if __name__ == '__main__':

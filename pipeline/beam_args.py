@@ -3,12 +3,17 @@ Evaluator, ...); TFX hands the same list to each of them.
 
 Runners call `beam_args_from_env()`: BEAM_RUNNER picks the set, BEAM_<OPTION> variables
 fill in its options (BEAM_FLINK_MASTER -> flink_master, ...), and BEAM_EXTRA_ARGS (one
-shell-quoted string) appends any other Beam flag.
+shell-quoted string) appends any other Beam flag. Every option's variable is checked
+against what it may hold (`_OPTIONS`) when the pipeline is built, not when Beam starts.
 """
 import inspect
 import os
+import re
 import shlex
 from typing import Callable, Dict, List, Mapping, Optional
+
+from pipeline import run_settings
+from pipeline.knob_errors import RunSettingsError, gather, problem
 
 _SETUP_PY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'setup.py')
 
@@ -82,9 +87,6 @@ RUNNERS: Dict[str, Callable[..., List[str]]] = {
     'dataflow': dataflow_args,
 }
 
-# Options that are whole numbers; every other option is a string.
-_INT_OPTIONS = ('num_workers', 'parallelism')
-
 
 def beam_pipeline_args(runner: str, **options) -> List[str]:
   """The argument set of `runner` (a key of RUNNERS) filled with `options`."""
@@ -96,20 +98,74 @@ def beam_pipeline_args(runner: str, **options) -> List[str]:
     raise ValueError(f'Beam runner {runner!r}: {error}') from None
 
 
+def _whole_number(minimum: int):
+  return lambda value: int(value) if re.fullmatch(r'\d+', value) and int(value) >= minimum \
+      else None
+
+
+def _matching(pattern: str):
+  return lambda value: value if re.fullmatch(pattern, value) else None
+
+
+# What each BEAM_<OPTION> variable may hold: (allowed, parse -> value or None when bad).
+_OPTIONS = {
+    'running_mode': ("one of 'in_memory', 'multi_threading', 'multi_processing'",
+                     _matching(r'in_memory|multi_threading|multi_processing')),
+    'num_workers': ('a whole number >= 0 (0: one worker per core)', _whole_number(0)),
+    'parallelism': ('a whole number >= 1', _whole_number(1)),
+    'flink_master': ('host:port of the Flink REST endpoint, e.g. localhost:8081',
+                     _matching(r'(https?://)?[^\s/:]+:\d+/?')),
+    'spark_rest_url': ("the Spark master's REST URL, e.g. http://spark-master:6066",
+                       _matching(r'https?://[^\s/:]+(:\d+)?/?')),
+    'project': ('a Google Cloud project id, e.g. my-project-123',
+                _matching(r'([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]')),
+    'region': ('a Google Cloud region, e.g. europe-west4', _matching(r'[a-z]+(-[a-z]+)+\d+')),
+    'temp_location': ('a gs:// folder (Dataflow stages its files there)',
+                      _matching(r'gs://\S+')),
+    'worker_image': (run_settings.IMAGE_ALLOWED,
+                     lambda value: value if run_settings.IMAGE_PATTERN.fullmatch(value) else None),
+}
+
+
+def _extra_args(environ: Mapping[str, str]) -> List[str]:
+  value = environ.get('BEAM_EXTRA_ARGS', '')
+  allowed = 'Beam flags as one shell-quoted string, e.g. "--max_parallelism=16"'
+  try:
+    args = shlex.split(value)
+  except ValueError as error:  # an unclosed quote
+    raise RunSettingsError([problem('BEAM_EXTRA_ARGS', value, f'{allowed} ({error})')]) from None
+  if args and not args[0].startswith('--'):
+    raise RunSettingsError([problem('BEAM_EXTRA_ARGS', value, f'{allowed} (starts with '
+                                    f'{args[0]!r}, not a --flag)')])
+  return args
+
+
+def _runner_args(environ: Mapping[str, str]) -> List[str]:
+  runner = environ.get('BEAM_RUNNER') or 'direct'
+  if runner not in RUNNERS:
+    raise RunSettingsError([problem('BEAM_RUNNER', runner, f'one of {", ".join(RUNNERS)}')])
+  options, problems = {}, []
+  for option, parameter in inspect.signature(RUNNERS[runner]).parameters.items():
+    variable = f'BEAM_{option.upper()}'
+    value = environ.get(variable)
+    allowed, parse = _OPTIONS[option]
+    if value:
+      options[option] = parse(value)
+      if options[option] is None:
+        problems.append(problem(variable, value, allowed))
+    elif parameter.default is inspect.Parameter.empty:
+      problems.append(problem(variable, None, f'BEAM_RUNNER={runner} needs {allowed}'))
+  if problems:
+    raise RunSettingsError(problems)
+  return beam_pipeline_args(runner, **options)
+
+
 def beam_args_from_env(environ: Mapping[str, str] = os.environ) -> List[str]:
   """Beam arguments from BEAM_RUNNER (default `direct`), BEAM_<OPTION> and BEAM_EXTRA_ARGS.
 
   Only the chosen runner's options are read (BEAM_FLINK_MASTER, BEAM_PARALLELISM,
-  BEAM_WORKER_IMAGE, BEAM_PROJECT, ...), so one environment can hold several runners' settings.
+  BEAM_WORKER_IMAGE, BEAM_PROJECT, ...), so one environment can hold several runners'
+  settings. One RunSettingsError names every bad or missing variable.
   """
-  runner = environ.get('BEAM_RUNNER') or 'direct'
-  if runner not in RUNNERS:
-    raise ValueError(f'BEAM_RUNNER={runner!r}: choose one of {sorted(RUNNERS)}')
-  options = {}
-  for option, parameter in inspect.signature(RUNNERS[runner]).parameters.items():
-    value = environ.get(f'BEAM_{option.upper()}')
-    if value:
-      options[option] = int(value) if option in _INT_OPTIONS else value
-    elif parameter.default is inspect.Parameter.empty:
-      raise ValueError(f'BEAM_RUNNER={runner}: set BEAM_{option.upper()}')
-  return beam_pipeline_args(runner, **options) + shlex.split(environ.get('BEAM_EXTRA_ARGS', ''))
+  settings = gather(runner=lambda: _runner_args(environ), extra=lambda: _extra_args(environ))
+  return settings['runner'] + settings['extra']

@@ -93,9 +93,9 @@ def test_from_env_reads_only_the_chosen_runners_options():
 
 
 @pytest.mark.parametrize('environ, message', [
-    ({'BEAM_RUNNER': 'dataflow', 'BEAM_PROJECT': 'p', 'BEAM_REGION': 'r'},
-     'set BEAM_TEMP_LOCATION'),
-    ({'BEAM_RUNNER': 'Flink'}, 'BEAM_RUNNER='),
+    ({'BEAM_RUNNER': 'dataflow', 'BEAM_PROJECT': 'my-project', 'BEAM_REGION': 'europe-west4'},
+     'BEAM_TEMP_LOCATION is unset: BEAM_RUNNER=dataflow needs a gs:// folder'),
+    ({'BEAM_RUNNER': 'Flink'}, "BEAM_RUNNER='Flink': one of direct, flink, spark, dataflow"),
 ])
 def test_from_env_names_what_is_missing(environ, message):
   with pytest.raises(ValueError, match=message):

@@ -1,8 +1,21 @@
-"""Run knobs from the environment: configs.py values unless a variable overrides them."""
+"""Run knobs and settings from the environment: configs.py values unless a variable overrides
+them, and every variable checked when the pipeline is built, naming variable, value and
+allowed values."""
+import os
+import re
+
 import pytest
 
+import airflow_dag
+import kubeflow_v2_runner
 from pipeline import configs
+from pipeline import local_pipeline
 from pipeline import run_knobs
+from pipeline import run_settings
+from pipeline.knob_errors import RunSettingsError
+
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_VERTEX_ENV = {'PIPELINE_ROOT': 'gs://b/root'}
 
 
 def test_unset_or_empty_means_the_configs_values():
@@ -34,6 +47,134 @@ def test_incoming_dir_is_made_absolute_unless_a_url(monkeypatch, tmp_path):
       {'INCOMING_DIR': 'gs://bucket/incoming'})['incoming_dir'] == 'gs://bucket/incoming'
 
 
-def test_unclear_warm_start_is_refused():
-  with pytest.raises(ValueError, match='WARM_START'):
-    run_knobs.knobs_from_env({'WARM_START': 'maybe'})
+# Every variable a runner reads: (runner, variable, bad value, good value, allowed values as
+# the message must name them). {file}, {missing} and {folder} stand for paths in tmp_path.
+_STAGES = "one of 'validation', 'training'"
+_WHOLE = 'a whole number >= 1'
+KNOB_TABLE = [
+    ('local', 'PRESET', 'dcgan', 'mlp', "'cdcgan', 'dcgan_layers', 'dcgan_tutorial'"),
+    ('local', 'TRAIN_STEPS', '-5', '10', _WHOLE),
+    ('local', 'TRAIN_STEPS', '1_000', '1000', _WHOLE),
+    ('local', 'CLASSIFIER_TRAIN_STEPS', '0', '20', _WHOLE),
+    ('local', 'EVAL_SAMPLES', 'abc', '2', 'a whole number >= 2'),
+    ('local', 'EVAL_SAMPLES', '1', '500', 'a whole number >= 2'),
+    ('local', 'MAX_EXAMPLES', '1e3', '100', _WHOLE),
+    ('local', 'STOP_AFTER', 'bogus', 'validation', _STAGES),
+    ('local', 'STOP_AFTER', 'Training', 'training', _STAGES),
+    ('local', 'WARM_START', 'maybe', 'false', '1/true/yes or 0/false/no'),
+    ('local', 'INCOMING_DIR', '{missing}', '{folder}', 'an existing folder'),
+    ('local', 'MNIST_DIR', '{file}', '{folder}', 'an existing folder'),
+    ('local', 'TFDS_DATA_DIR', '{file}/tfds', '{missing}/tfds', 'a folder this user can write'),
+    ('local', 'TFX_OUTPUT_DIR', '{file}', '{missing}', 'a folder this user can write'),
+    ('local', 'TFX_OUTPUT_DIR', 'gs://b/out', '{folder}', 'a local folder, not a URL'),
+    ('local', 'LOCAL_HOME', '{file}', '{missing}', 'a folder this user can write'),
+    ('local', 'PIPELINE_NAME', 'nightly run', 'nightly-run_2', 'letters, digits, _ or -'),
+    ('local', 'PIPELINE_NAME', 'x' * 64, 'x' * 63, '1 to 63'),
+    ('local', 'BEAM_RUNNER', 'Flink', 'direct', "one of direct, flink, spark, dataflow"),
+    ('local', 'BEAM_RUNNING_MODE', 'processes', 'multi_processing', "'in_memory'"),
+    ('local', 'BEAM_NUM_WORKERS', 'two', '2', 'a whole number >= 0'),
+    ('local', 'BEAM_EXTRA_ARGS', "--job_name='x", '--max_parallelism=16', 'shell-quoted'),
+    ('local', 'BEAM_EXTRA_ARGS', 'max_parallelism=16', '--max_parallelism=16', 'not a --flag'),
+    ('flink', 'BEAM_FLINK_MASTER', 'localhost', 'localhost:8081', 'host:port'),
+    ('flink', 'BEAM_PARALLELISM', '0', '4', _WHOLE),
+    ('flink', 'BEAM_WORKER_IMAGE', 'Registry/Mnist Gan', 'registry.io:5000/ml/mnist-gan:1.0',
+     'a Docker image reference'),
+    ('spark', 'BEAM_SPARK_REST_URL', 'spark-master:6066', 'http://spark-master:6066',
+     "the Spark master's REST URL"),
+    ('dataflow', 'BEAM_PROJECT', 'My Project', 'my-project-123', 'a Google Cloud project id'),
+    ('dataflow', 'BEAM_REGION', 'europe', 'europe-west4', 'a Google Cloud region'),
+    ('dataflow', 'BEAM_TEMP_LOCATION', '/tmp/beam', 'gs://b/tmp', 'a gs:// folder'),
+    ('vertex', 'PIPELINE_ROOT', '{folder}', 'gs://b/other-root', 'a gs:// folder'),
+    ('vertex', 'PIPELINE_NAME', 'mnist_gan', 'mnist-gan-2', 'lowercase letters, digits'),
+    ('vertex', 'PIPELINE_IMAGE', 'mnist gan', 'europe-docker.pkg.dev/p/r/mnist-gan:1',
+     'a Docker image reference'),
+    ('vertex', 'SERVING_DIR', '/serving', 'gs://b/serving', 'a gs:// folder'),
+    ('vertex', 'INCOMING_DIR', 'gs://b/incoming', '', 'unset: span ingest is not supported'),
+    ('vertex', 'TRAIN_STEPS', '-5', '10', _WHOLE),
+    ('cron', 'CRON_SCHEDULE', '0 3 * *', '*/15 1-5 * jan mon,fri', 'five cron fields'),
+    ('cron', 'CRON_SCHEDULE', '61 * * * *', '@daily', 'five cron fields'),
+    ('cron', 'CRON_SCHEDULE', '0 3 * * funday', '0 3 * * 0-6/2', 'names for month and weekday'),
+]
+# What each runner needs besides the variable under test: BEAM_* of the runner chosen.
+_BASE_ENV = {
+    'local': {}, 'cron': {}, 'vertex': _VERTEX_ENV,
+    'flink': {'BEAM_RUNNER': 'flink', 'BEAM_FLINK_MASTER': 'localhost:8081'},
+    'spark': {'BEAM_RUNNER': 'spark', 'BEAM_SPARK_REST_URL': 'http://spark:6066'},
+    'dataflow': {'BEAM_RUNNER': 'dataflow', 'BEAM_PROJECT': 'my-project',
+                 'BEAM_REGION': 'us-central1', 'BEAM_TEMP_LOCATION': 'gs://b/tmp'},
+}
+
+
+def _build(runner, environ, output_dir):
+  """What each runner does with the environment when it builds (or schedules) the pipeline."""
+  if runner == 'vertex':
+    return kubeflow_v2_runner.create_vertex_pipeline(environ)
+  if runner == 'cron':  # `make schedule` runs exactly this (Makefile)
+    return run_settings.CHECKS['CRON_SCHEDULE'](environ)
+  return local_pipeline.create_local_pipeline(
+      environ.get('TFX_OUTPUT_DIR') or output_dir, environ, folders_here=True)
+
+
+@pytest.mark.parametrize('runner, variable, bad, good, allowed', KNOB_TABLE)
+def test_every_knob_is_checked_when_the_pipeline_is_built(tmp_path, runner, variable, bad,
+                                                          good, allowed):
+  (tmp_path / 'file').write_text('not a folder')
+  (tmp_path / 'folder').mkdir()
+  paths = {'file': tmp_path / 'file', 'missing': tmp_path / 'missing',
+           'folder': tmp_path / 'folder'}
+  bad, good = bad.format(**paths), good.format(**paths)
+  output_dir = str(tmp_path / 'out')
+  with pytest.raises(RunSettingsError) as raised:
+    _build(runner, dict(_BASE_ENV[runner], **{variable: bad}), output_dir)
+  [line] = raised.value.problems  # only the bad variable is reported
+  assert line.startswith(f'{variable}={bad!r}: ')
+  assert allowed in line
+  assert line in str(raised.value)
+  assert not os.path.exists(output_dir)  # refused before the build wrote anything
+  _build(runner, dict(_BASE_ENV[runner], **{variable: good}), output_dir)  # accepted
+
+
+def test_the_table_covers_every_knob():
+  tested = {variable for _, variable, *_ in KNOB_TABLE}
+  assert {knob.variable for knob in run_knobs.KNOBS} <= tested
+  assert set(run_settings.CHECKS) <= tested
+
+
+def test_all_bad_knobs_are_reported_together(tmp_path):
+  environ = {'STOP_AFTER': 'bogus', 'EVAL_SAMPLES': 'abc', 'TRAIN_STEPS': '-5',
+             'BEAM_RUNNER': 'flink'}
+  with pytest.raises(RunSettingsError) as raised:
+    local_pipeline.create_local_pipeline(str(tmp_path / 'out'), environ, folders_here=True)
+  message = str(raised.value)
+  assert message.splitlines()[0] == '4 bad run settings, nothing has run:'
+  for text in ("STOP_AFTER='bogus'", "EVAL_SAMPLES='abc'", "TRAIN_STEPS='-5'",
+               'BEAM_FLINK_MASTER is unset: BEAM_RUNNER=flink needs host:port'):
+    assert text in message
+
+
+@pytest.mark.parametrize('build', [
+    lambda env: local_pipeline.create_local_pipeline('/tmp/unused', env, folders_here=True),
+    airflow_dag.create_airflow_pipeline,
+    lambda env: kubeflow_v2_runner.create_vertex_pipeline(dict(_VERTEX_ENV, **env)),
+], ids=['local', 'airflow', 'kubeflow_v2'])
+def test_every_runner_checks_the_knobs(build):
+  with pytest.raises(RunSettingsError, match=r"STOP_AFTER='bogus': one of 'validation'"):
+    build({'STOP_AFTER': 'bogus'})
+
+
+def test_airflow_checks_values_but_not_folders_of_its_workers():
+  # Airflow parses the DAG on its scheduler; the folders live where its tasks run.
+  built = airflow_dag.create_airflow_pipeline(
+      {'TFX_OUTPUT_DIR': '/no/such/out', 'MNIST_DIR': '/no/such/mnist'})
+  assert built.pipeline_info.pipeline_root == '/no/such/out/pipeline_root'
+  with pytest.raises(RunSettingsError, match="TFX_OUTPUT_DIR='gs://b/out'"):
+    local_pipeline.create_local_pipeline('gs://b/out', {})
+
+
+def test_docs_list_every_knob():
+  with open(os.path.join(_REPO, 'docs', 'operating.md')) as f:
+    text = f.read()
+  section = text.split('## Run knobs', 1)[1].split('\n## ', 1)[0]
+  documented = set(re.findall(r'^\| `([A-Z_]+)`', section, re.M))
+  tested = {variable for _, variable, *_ in KNOB_TABLE}
+  assert tested <= documented
