@@ -4,6 +4,10 @@ Same G/D (from models.presets), same batch size, same process, same tf.data inpu
   ours        models.loop.train with all machinery on (checkpoints, TensorBoard scalars and
               image grids, PNG samples, progress log, NaN guard) at short intervals
   ours_sim    the same with simultaneous=True (the update rule the tutorial loop uses)
+With --guard_cost it times instead the compiled step of two identical Gans, one with the
+in-step non-finite check (loss, gradient norm, weights; models/gan.py) and one with its flag
+replaced by a constant, alternating blocks of steps so that drifts of a shared machine hit
+both alike; it prints the median per-step times and the guard's share.
   plain       tensorflow.org DCGAN tutorial: two GradientTapes in one @tf.function step
   on_batch    Keras DCGAN original: D.train_on_batch(real), D.train_on_batch(fake), then a
               combined G->D model (D.trainable = False) .train_on_batch(noise)
@@ -16,6 +20,7 @@ the D calls, G and not D by the G call), so a reference that silently skips work
 look fast.
 
   python bench/train_throughput.py [--presets dcgan_tutorial,default] [--steps 150]
+      [--loops ours,plain] [--guard_cost --blocks 30]
 """
 import argparse
 import os
@@ -29,7 +34,7 @@ import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from models import data, loop, mnist_idx  # pylint: disable=wrong-import-position
+from models import data, gan, loop, mnist_idx  # pylint: disable=wrong-import-position
 from models.config import TrainConfig  # pylint: disable=wrong-import-position
 
 MACHINERY = dict(checkpoint_interval=100, sample_interval=100, summary_interval=20,
@@ -51,6 +56,34 @@ def time_ours(preset_name, ds, steps, warmup, **overrides):
       loop.train(config, ds, n, run_dir)
       times.append(time.perf_counter() - t0)
   return steps * config.effective_preset().batch_size / (times[1] - times[0])
+
+
+class UnguardedGan(gan.Gan):
+  """A Gan whose non-finite flag is a constant 0: for timing the guard only, never training."""
+
+  def _nonfinite_flag(self, metrics):
+    return tf.constant(0)
+
+
+def guard_cost(preset_name, ds, blocks, block_steps=20):
+  """Median seconds per step of the guarded and the unguarded step, alternating blocks."""
+  config = TrainConfig(preset=preset_name, d_pretrain_steps=0)
+  preset = config.effective_preset()
+  strategy = tf.distribute.get_strategy()
+  gans = {'guarded': gan.Gan(preset, config, strategy),
+          'unguarded': UnguardedGan(preset, config, strategy)}
+  it = iter(ds)
+  per_step = {k: [] for k in gans}
+  for block in range(blocks + 1):  # block 0 traces and warms up; not counted
+    for key, g in gans.items():
+      t0 = time.perf_counter()
+      for _ in range(block_steps):
+        # The loop reads the flag and the losses every step: so does this.
+        metrics = g.train_step(*next(it))
+        int(metrics.pop('nonfinite')), [float(v) for v in metrics.values()]
+      if block:
+        per_step[key].append((time.perf_counter() - t0) / block_steps)
+  return {k: statistics.median(v) for k, v in per_step.items()}
 
 
 def to_pixel_range(preset, images):
@@ -151,12 +184,31 @@ def main():
   parser.add_argument('--steps', type=int, default=150)
   parser.add_argument('--warmup', type=int, default=10)
   parser.add_argument('--rounds', type=int, default=3)
+  parser.add_argument('--loops', default='ours,ours_sim,plain,on_batch',
+                      help='which of ours, ours_sim, plain, on_batch to time')
+  parser.add_argument('--guard_cost', action='store_true',
+                      help="time the non-finite guard's share of a step instead")
+  parser.add_argument('--blocks', type=int, default=30,
+                      help='--guard_cost: alternating blocks of 20 steps per variant')
   parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR',
                                                             '/work/shared/data/mnist'))
   args = parser.parse_args()
   images, labels = mnist_idx.load(args.mnist_dir, 'train', limit=20000)
-  print(f'{"preset":16s} {"batch":>5s} {"ours":>8s} {"ours_sim":>8s} {"plain":>8s} '
-        f'{"on_batch":>8s}  ours/plain ours_sim/plain ours/on_batch   (img/s)')
+  if args.guard_cost:
+    print(f'{"preset":16s} {"batch":>5s} {"guarded ms":>10s} {"unguarded ms":>12s} {"guard":>7s}')
+    for name in args.presets.split(','):
+      preset = TrainConfig(preset=name).effective_preset()
+      ds = data.numpy_dataset(images, labels, preset.batch_size, seed=0)
+      t = guard_cost(name, ds, args.blocks)
+      print(f'{name:16s} {preset.batch_size:5d} {t["guarded"] * 1e3:10.2f} '
+            f'{t["unguarded"] * 1e3:12.2f} {t["guarded"] / t["unguarded"] - 1:+7.1%}',
+            flush=True)
+    return
+  chosen = args.loops.split(',')
+  ratios = [(a, b) for a, b in (('ours', 'plain'), ('ours_sim', 'plain'), ('ours', 'on_batch'))
+            if a in chosen and b in chosen]
+  print(f'{"preset":16s} {"batch":>5s} ' + ' '.join(f'{k:>12s}' for k in chosen) + '  ' +
+        ' '.join(f'{a}/{b}' for a, b in ratios) + '   (img/s)')
   for name in args.presets.split(','):
     preset = TrainConfig(preset=name).effective_preset()
     ds = data.numpy_dataset(images, labels, preset.batch_size, seed=0)
@@ -166,17 +218,20 @@ def main():
         'plain': lambda: time_plain(preset, ds, args.steps, args.warmup),
         'on_batch': lambda: time_on_batch(preset, ds, args.steps, args.warmup),
     }
-    runs = {k: [] for k in loops}
-    for _ in range(args.rounds):
-      for key, measure in loops.items():
-        runs[key].append(measure())
+    unknown = sorted(set(chosen) - set(loops))
+    if unknown:
+      parser.error(f'--loops: unknown {unknown}; choose from {sorted(loops)}')
+    runs = {k: [] for k in chosen}
+    for _ in range(args.rounds):  # interleaved, so drifts of the machine hit every loop
+      for key in chosen:
+        runs[key].append(loops[key]())
     print(f'  {name} rounds: ' + '  '.join(
         f'{k} {[round(r) for r in v]}' for k, v in runs.items()), flush=True)
-    ours, ours_sim, plain, on_batch = (statistics.median(runs[k]) for k in loops)
-    print(f'{name:16s} {preset.batch_size:5d} {ours:8.0f} {ours_sim:8.0f} {plain:8.0f} '
-          f'{on_batch:8.0f}  {ours / plain:10.2f} {ours_sim / plain:14.2f} '
-          f'{ours / on_batch:13.2f}', flush=True)
-
+    median = {k: statistics.median(v) for k, v in runs.items()}
+    print(f'{name:16s} {preset.batch_size:5d} ' +
+          ' '.join(f'{median[k]:12.0f}' for k in chosen) + '  ' +
+          ' '.join(f'{median[a] / median[b]:{len(a) + len(b) + 1}.2f}' for a, b in ratios),
+          flush=True)
 
 if __name__ == '__main__':
   main()
