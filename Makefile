@@ -53,6 +53,12 @@ bench-ingest: setup
 
 # When cron starts the pipeline (minute hour day month weekday; default daily at 03:00).
 CRON_SCHEDULE ?= 0 3 * * *
+# The run knobs (pipeline/run_knobs.py) and BEAM_* settings the cron line passes on when
+# set: `tfx run create` builds the pipeline anew from cron's environment, so without them a
+# `make schedule PRESET=mlp` would train the default preset. VAR='value', quoted for sh.
+CRON_KNOB_VARIABLES = PRESET TRAIN_STEPS CLASSIFIER_TRAIN_STEPS EVAL_SAMPLES MAX_EXAMPLES \
+  STOP_AFTER WARM_START INCOMING_DIR TFDS_DATA_DIR $(sort $(filter BEAM_%,$(.VARIABLES)))
+CRON_KNOBS = $(strip $(foreach v,$(CRON_KNOB_VARIABLES),$(if $($(v)),$(v)='$(subst ','\'',$($(v)))')))
 # For pipeline/run_settings.py, which checks it with the other settings of the cron line.
 export CRON_SCHEDULE
 # One line, as crontab needs. flock -n makes cron skip a start while the previous run still
@@ -60,7 +66,7 @@ export CRON_SCHEDULE
 # would refuse to run while its parent held that one.
 CRON_LINE = $(CRON_SCHEDULE) cd $(CURDIR) && mkdir -p $(TFX_OUTPUT_DIR) && \
   TFX_OUTPUT_DIR=$(TFX_OUTPUT_DIR) MNIST_DIR=$(if $(MNIST_DIR),$(abspath $(MNIST_DIR)),) \
-  LOCAL_HOME=$(abspath $(LOCAL_HOME)) PIPELINE_NAME=$(PIPELINE_NAME) \
+  LOCAL_HOME=$(abspath $(LOCAL_HOME)) PIPELINE_NAME=$(PIPELINE_NAME)$(if $(CRON_KNOBS), $(CRON_KNOBS)) \
   flock -n $(TFX_OUTPUT_DIR)/.cron.lock \
   $(CURDIR)/$(VENV)/bin/tfx run create --engine local --pipeline_name $(PIPELINE_NAME) \
   >> $(TFX_OUTPUT_DIR)/cron.log 2>&1
@@ -68,9 +74,11 @@ CRON_LINE = $(CRON_SCHEDULE) cd $(CURDIR) && mkdir -p $(TFX_OUTPUT_DIR) && \
 # Prints the crontab line (add it with `crontab -e`) for the pipeline `make run` registered.
 # Checks the line's settings first (pipeline/run_settings.py): a bad CRON_SCHEDULE would
 # otherwise surface only in `crontab -e`, a bad folder only in cron.log at the first start.
+# KNOBS (checked only when one is set: it imports TensorFlow) are the run knobs and BEAM_*.
 schedule: setup
-	@$(VENV_PY) -m pipeline.run_settings CRON_SCHEDULE PIPELINE_NAME TFX_OUTPUT_DIR LOCAL_HOME MNIST_DIR
-	@printf '%s\n' '$(CRON_LINE)'
+	@TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore $(VENV_PY) -m pipeline.run_settings CRON_SCHEDULE PIPELINE_NAME TFX_OUTPUT_DIR LOCAL_HOME \
+	  MNIST_DIR INCOMING_DIR TFDS_DATA_DIR $(if $(CRON_KNOBS),KNOBS)
+	@printf '%s\n' '$(subst ','\'',$(CRON_LINE))'
 
 # Re-resolves the pins from setup.py in a scratch venv and rewrites constraints.txt.
 lock:

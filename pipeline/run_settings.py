@@ -156,8 +156,17 @@ def cron_schedule(environ: Mapping[str, str], default: str = '0 3 * * *') -> str
   return value
 
 
+def run_knobs_and_beam(environ: Mapping[str, str]) -> dict:
+  """The run knobs (run_knobs.py) and BEAM_* (beam_args.py) of `environ`, checked."""
+  # Imported here: run_knobs loads the preset registry (TensorFlow, seconds), which only a
+  # `make schedule` with a knob set needs; and beam_args imports this module.
+  from pipeline import beam_args, run_knobs  # pylint: disable=g-import-not-at-top
+  return gather(knobs=lambda: run_knobs.knobs_from_env(environ),
+                beam=lambda: beam_args.beam_args_from_env(environ))
+
+
 # The checks `python -m pipeline.run_settings` runs, by variable, as the local runner
-# applies them (local_pipeline.py).
+# applies them (local_pipeline.py); KNOBS stands for all run knobs and BEAM_* variables.
 CHECKS: Dict[str, Callable[[Mapping[str, str]], object]] = {
     'PIPELINE_NAME': lambda env: pipeline_name(env, None),
     'TFX_OUTPUT_DIR': lambda env: writable_folder(env, 'TFX_OUTPUT_DIR'),
@@ -166,6 +175,7 @@ CHECKS: Dict[str, Callable[[Mapping[str, str]], object]] = {
     'MNIST_DIR': lambda env: input_folder(env, 'MNIST_DIR'),
     'INCOMING_DIR': lambda env: input_folder(env, 'INCOMING_DIR'),
     'CRON_SCHEDULE': cron_schedule,
+    'KNOBS': run_knobs_and_beam,
 }
 
 
