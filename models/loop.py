@@ -26,14 +26,16 @@ def make_strategy():
 
 
 def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
-          warm_start_dir=None):
-  """Trains until the step counter reaches `train_steps`, resuming from `run_dir`.
+          warm_start_dir=None, checkpoint_dir=None):
+  """Trains until the step counter reaches `train_steps`, resuming from `checkpoint_dir`.
 
   `dataset` yields global batches (images float32 [B, 28, 28, 1] in [0, 1], labels int32
   [B]) of `config.effective_preset().batch_size`. Returns the trained `Gan`. `preset`
   replaces the config's (experiments with architecture variants). `warm_start_dir` holds a
   checkpoint of models/warm_start.py: if it fits, the networks and step counter start from
-  it and `train_steps` more steps are trained; a checkpoint in `run_dir` still wins.
+  it and `train_steps` more steps are trained; a checkpoint in `checkpoint_dir` still wins.
+  `checkpoint_dir` defaults to `<run_dir>/checkpoints` (models/trainer.py puts it where the
+  next execution of the same training finds it).
   """
   preset = preset or config.effective_preset()
   strategy = strategy or make_strategy()
@@ -42,8 +44,9 @@ def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
                      f'{strategy.num_replicas_in_sync} replicas')
   gan = Gan(preset, config, strategy)
   checkpoint = gan.checkpoint()
-  manager = tf.train.CheckpointManager(checkpoint, os.path.join(run_dir, 'checkpoints'),
-                                       max_to_keep=config.max_checkpoints)
+  manager = tf.train.CheckpointManager(
+      checkpoint, checkpoint_dir or os.path.join(run_dir, 'checkpoints'),
+      max_to_keep=config.max_checkpoints)
   base = warm_start.usable_base(warm_start_dir, gan) if warm_start_dir else None
   if base:  # read even when resuming, so an interrupted warm-started run keeps its target
     train_steps += base['step']
