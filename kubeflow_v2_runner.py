@@ -21,6 +21,8 @@ Environment:
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES, MAX_EXAMPLES, STOP_AFTER,
   WARM_START      as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
                   (the V2 compiler cannot take the union input it needs)
+Every variable is checked before anything is compiled; a bad one stops with one message
+naming each bad variable, its value and the allowed values (docs/operating.md, "Run knobs").
 """
 import os
 import re
