@@ -160,12 +160,28 @@ def _runner_args(environ: Mapping[str, str]) -> List[str]:
   return beam_pipeline_args(runner, **options)
 
 
+def _known_variables() -> List[str]:
+  options = {option for runner in RUNNERS.values()
+             for option in inspect.signature(runner).parameters}
+  return ['BEAM_RUNNER', 'BEAM_EXTRA_ARGS'] + sorted(f'BEAM_{o.upper()}' for o in options)
+
+
+def _no_unknown_variables(environ: Mapping[str, str]) -> None:
+  """A misspelt BEAM_* variable (BEAM_PARALELISM) would otherwise be ignored in silence."""
+  known = _known_variables()
+  unknown = sorted(v for v in environ if v.startswith('BEAM_') and v not in known)
+  if unknown:
+    raise RunSettingsError([problem(v, environ[v], 'not a Beam setting of this project; known: '
+                                    + ', '.join(known)) for v in unknown])
+
+
 def beam_args_from_env(environ: Mapping[str, str] = os.environ) -> List[str]:
   """Beam arguments from BEAM_RUNNER (default `direct`), BEAM_<OPTION> and BEAM_EXTRA_ARGS.
 
   Only the chosen runner's options are read (BEAM_FLINK_MASTER, BEAM_PARALLELISM,
   BEAM_WORKER_IMAGE, BEAM_PROJECT, ...), so one environment can hold several runners'
-  settings. One RunSettingsError names every bad or missing variable.
+  settings. One RunSettingsError names every bad, missing or unknown BEAM_* variable.
   """
-  settings = gather(runner=lambda: _runner_args(environ), extra=lambda: _extra_args(environ))
+  settings = gather(runner=lambda: _runner_args(environ), extra=lambda: _extra_args(environ),
+                    unknown=lambda: _no_unknown_variables(environ))
   return settings['runner'] + settings['extra']

@@ -100,3 +100,14 @@ def test_from_env_reads_only_the_chosen_runners_options():
 def test_from_env_names_what_is_missing(environ, message):
   with pytest.raises(ValueError, match=message):
     beam_args.beam_args_from_env(environ)
+
+
+def test_a_misspelt_variable_is_named_not_ignored():
+  environ = {'BEAM_RUNNER': 'flink', 'BEAM_FLINK_MASTER': 'flink:8081', 'BEAM_PARALELISM': '8'}
+  with pytest.raises(ValueError, match="BEAM_PARALELISM='8': not a Beam setting of this "
+                                       "project; known: BEAM_RUNNER, BEAM_EXTRA_ARGS, .*"
+                                       "BEAM_PARALLELISM"):
+    beam_args.beam_args_from_env(environ)
+  # Another runner's options are known, so one environment can hold several runners' settings.
+  environ = {'BEAM_RUNNER': 'flink', 'BEAM_FLINK_MASTER': 'flink:8081', 'BEAM_PROJECT': 'p'}
+  assert beam_args.beam_args_from_env(environ) == beam_args.flink_args('flink:8081')
