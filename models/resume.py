@@ -19,8 +19,9 @@ the resume folders of other fingerprints: they were left by killed trainings tha
 longer match what the pipeline trains (runs of one pipeline do not overlap: the local run
 lock, and on Vertex AI the schedule's max_concurrent_run_count=1).
 
-Not covered: the training code itself. A change to a preset's architecture under the same
-name fails the restore; remove the folder the error names (see docs/faults.md).
+Not covered: the training code itself. After a change of a preset's architecture under the
+same name, a leftover folder of that preset fails the restore; the run's log line
+"Checkpoints in ..." names the folder to delete (docs/faults.md).
 """
 import hashlib
 import json
