@@ -1,11 +1,12 @@
 """TFX components of the MNIST GAN pipeline."""
 
-_LAZY = {'TFLiteModelBlessing': 'components.sample_quality.artifacts'}
+_LAZY = {'SavedModelBlessing': 'components.sample_quality.artifacts',
+         'TFLiteModelBlessing': 'components.sample_quality.artifacts'}
 
 
 def __getattr__(name):
   # Kubeflow V2 containers load custom artifact types by their type name, an import path
-  # ('components.TFLiteModelBlessing'). Imported on demand: some components modules must
+  # ('components.SavedModelBlessing'). Imported on demand: some components modules must
   # import without TensorFlow (the LiteRT runner), and TFX would pull it in.
   if name in _LAZY:
     import importlib  # pylint: disable=g-import-not-at-top

@@ -7,11 +7,13 @@ from tfx.dsl.components.base import base_node
 from tfx.types import channel as channel_types
 
 from components.anomaly_gate import AnomalyGate
+from components.sample_quality import baseline_model as baseline_model_hooks
 from components.sample_quality.eval_examples import GeneratorEvalExamples
 from components.sample_quality.evaluator import SampleQualityEvaluator
 from components.span_example_gen import SpanExampleGen
 from components.tfds_example_gen import TfdsExampleGen
 from components.tflite_export.component import TFLiteExport
+from components.versioned_pusher.component import GATED_TFLITE_VARIANTS
 from components.versioned_pusher.component import VersionedPusher
 from models.presets import get_preset
 from pipeline import configs
@@ -61,18 +63,23 @@ def incoming_span_components(incoming_dir: str,
                                           id_prefix='Span')
 
 
-def latest_blessed_model() -> base_node.BaseNode:
-  """The last GAN model trained here and blessed by the SavedModel gate, in an earlier run.
+def latest_release() -> base_node.BaseNode:
+  """The GAN model of the last release VersionedPusher pushed, in an earlier run.
 
-  Empty on a first run. It seeds the Trainer (warm start) and is the Evaluator's baseline.
+  Empty on a first run. It seeds the Trainer (warm start) and is the SavedModel gate's
+  baseline. The blessing followed is the pusher's (`blessed` = 1 only when it pushed), not a
+  gate's: a model that any gate refused never becomes a baseline. Compiled for Kubeflow V2,
+  the producer filter is dropped, but no other component writes a `tfx.ModelBlessing`
+  (components/sample_quality/artifacts.py).
   """
   return tfx.dsl.Resolver(
       strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
       model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model,
                             producer_component_id='Trainer'),
       model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing,
-                                     producer_component_id='Evaluator'),
-  ).with_id('LatestBlessedModelResolver')
+                                     producer_component_id='VersionedPusher',
+                                     output_key='release_blessing'),
+  ).with_id('LatestReleaseResolver')
 
 
 def training_components(examples, schema, preset: str, train_steps: int,
@@ -104,36 +111,49 @@ def training_components(examples, schema, preset: str, train_steps: int,
   return [classifier_trainer, trainer]
 
 
+def tflite_gate_id(variant: str) -> str:
+  """'TFLiteFp16Evaluator', 'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator'."""
+  return 'TFLite' + ''.join(part.capitalize() for part in variant.split('_')) + 'Evaluator'
+
+
 def gate_and_push_components(examples, classifier, model, baseline, preset: str,
                              gate: configs.GateThresholds, eval_samples: int,
                              tflite_parity_samples: int,
                              serving_dir: str) -> List[base_node.BaseNode]:
-  """TFLite export, the SavedModel and int8 gates, and the push of blessed models.
+  """TFLite export, the SavedModel gate, one gate per quantized TFLite variant, the push.
 
-  `baseline` is the last blessed model (`latest_blessed_model()`); `model` is compared to it.
+  `baseline` is the last pushed release's model (`latest_release()`); `model` is compared
+  to it, each evaluated with its own noise (baseline_model.py). Each of fp16, dynamic_int8
+  and int8 is compared with this run's fp32 TFLite model (TFMA cannot compare a TFLite model
+  with a SavedModel); the pusher ships only when every gate blessed.
   """
   conditional = get_preset(preset).conditional
   tflite_export = TFLiteExport(model=model, parity_samples=tflite_parity_samples)
   eval_examples = GeneratorEvalExamples(examples=examples, model=model,
-                                        num_samples=eval_samples)
+                                        baseline_model=baseline, num_samples=eval_samples)
+  gate_inputs = dict(examples=eval_examples.outputs['eval_examples'], classifier=classifier,
+                     schema=eval_examples.outputs['schema'])
   evaluator = SampleQualityEvaluator(
-      examples=eval_examples.outputs['eval_examples'], model=model,
-      baseline_model=baseline, classifier=classifier,
-      schema=eval_examples.outputs['schema'],
-      eval_config=eval_configs.saved_model_gate(gate, conditional)).with_id('Evaluator')
-  int8_evaluator = SampleQualityEvaluator(
-      examples=eval_examples.outputs['eval_examples'], model=tflite_export.outputs['int8'],
-      baseline_model=tflite_export.outputs['fp32'], classifier=classifier,
-      schema=eval_examples.outputs['schema'],
-      eval_config=eval_configs.int8_gate(gate, conditional)).with_id('TFLiteInt8Evaluator')
+      model=model, baseline_model=baseline,
+      eval_config=eval_configs.saved_model_gate(gate, conditional),
+      module_path=baseline_model_hooks.__name__, **gate_inputs).with_id('Evaluator')
+  tflite_gates = {
+      variant: SampleQualityEvaluator(
+          model=tflite_export.outputs[variant], baseline_model=tflite_export.outputs['fp32'],
+          eval_config=eval_configs.int8_gate(gate, conditional),
+          **gate_inputs).with_id(tflite_gate_id(variant))
+      for variant in GATED_TFLITE_VARIANTS}
+  tflite_gate_outputs = {}
+  for variant, tflite_gate in tflite_gates.items():
+    tflite_gate_outputs[f'{variant}_blessing'] = tflite_gate.outputs['blessing']
+    tflite_gate_outputs[f'{variant}_evaluation'] = tflite_gate.outputs['evaluation']
   pusher = VersionedPusher(
       model=model, model_blessing=evaluator.outputs['blessing'],
       model_evaluation=evaluator.outputs['evaluation'],
       fp32=tflite_export.outputs['fp32'], fp16=tflite_export.outputs['fp16'],
       dynamic_int8=tflite_export.outputs['dynamic_int8'], int8=tflite_export.outputs['int8'],
-      tflite_blessing=int8_evaluator.outputs['blessing'],
-      tflite_evaluation=int8_evaluator.outputs['evaluation'], serving_dir=serving_dir)
-  return [tflite_export, eval_examples, evaluator, int8_evaluator, pusher]
+      serving_dir=serving_dir, **tflite_gate_outputs)
+  return [tflite_export, eval_examples, evaluator, *tflite_gates.values(), pusher]
 
 
 def create_pipeline(
@@ -164,7 +184,7 @@ def create_pipeline(
 
   `stop_after='validation'` or `'training'` builds only the first stages (tests, ingest
   benchmarks); `trainer_run_fn` swaps the GAN trainer (tests use a broken one).
-  `warm_start` gives the GAN Trainer the last blessed model to continue from.
+  `warm_start` gives the GAN Trainer the last pushed release's model to continue from.
   `incoming_dir` adds new data arriving as spans (`span-1/`, `span-2/`, ...): the latest
   span is ingested, validated and trained on by the GAN Trainer besides the TFDS data.
   """
@@ -183,21 +203,21 @@ def create_pipeline(
     anomaly_gates.append(incoming[-1])
   if stop_after != 'validation':
     schema = validation[0].outputs['schema']
-    latest_blessed = latest_blessed_model()
+    release = latest_release()
     training = training_components(
         examples, schema, preset, train_steps, classifier_train_steps,
         classifier_min_accuracy, trainer_run_fn,
-        base_model=latest_blessed.outputs['model'] if warm_start else None,
+        base_model=release.outputs['model'] if warm_start else None,
         incoming_examples=incoming_examples)
     for trainer in training:  # nothing trains on data the validation stage rejected
       for anomaly_gate in anomaly_gates:
         trainer.add_upstream_node(anomaly_gate)
-    components += [latest_blessed] + training
+    components += [release] + training
     if stop_after != 'training':
       classifier_trainer, trainer = training
       components += gate_and_push_components(
           examples, classifier_trainer.outputs['model'], trainer.outputs['model'],
-          latest_blessed.outputs['model'], preset, gate, eval_samples, tflite_parity_samples,
+          release.outputs['model'], preset, gate, eval_samples, tflite_parity_samples,
           serving_dir)
   return tfx.dsl.Pipeline(
       pipeline_name=pipeline_name,

@@ -21,10 +21,12 @@ _ENV = {
 }
 _COMPONENTS = ['TfdsExampleGen', 'CuratedSchemaGen', 'StatisticsGen', 'SchemaGen',
                'ExampleValidator', 'AnomalyGate', 'ClassifierTrainer', 'Trainer', 'TFLiteExport',
-               'GeneratorEvalExamples', 'Evaluator', 'TFLiteInt8Evaluator', 'VersionedPusher']
+               'GeneratorEvalExamples', 'Evaluator', 'TFLiteFp16Evaluator',
+               'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator', 'VersionedPusher']
+_TFLITE_GATES = ['TFLiteFp16Evaluator', 'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator']
 # Kubeflow V2 has no resolver task: TFX compiles LatestBlessedModelStrategy into two queries.
-_RESOLVER_TASKS = ['LatestBlessedModelResolver-model-blessing-resolver',
-                   'LatestBlessedModelResolver-model-resolver']
+_RESOLVER_TASKS = ['LatestReleaseResolver-model-blessing-resolver',
+                   'LatestReleaseResolver-model-resolver']
 
 
 @pytest.fixture(scope='module')
@@ -113,6 +115,8 @@ def test_components_run_the_project_image_with_tfx_entrypoint(job, task):
     ('TFLiteExport', 'components.tflite_export.executor.Executor'),
     ('GeneratorEvalExamples', 'components.sample_quality.eval_examples.GeneratorEvalExamples_Executor'),
     ('Evaluator', 'components.sample_quality.evaluator.Executor'),
+    ('TFLiteFp16Evaluator', 'components.sample_quality.evaluator.Executor'),
+    ('TFLiteDynamicInt8Evaluator', 'components.sample_quality.evaluator.Executor'),
     ('TFLiteInt8Evaluator', 'components.sample_quality.evaluator.Executor'),
     ('VersionedPusher', 'components.versioned_pusher.component.VersionedPusher_Executor'),
 ])
@@ -171,27 +175,42 @@ def test_bad_settings_fail_before_compiling(tmp_path, environ, message):
   assert not (tmp_path / 'spec.json').exists()
 
 
-def test_baseline_and_warm_start_model_cannot_be_a_tflite_model(job):
-  """TFX 1.16's Kubeflow V2 compiler drops the resolver's producer_component_id: the
-  baseline is the Model named by the newest blessed artifact of the blessing query's type,
-  whichever task wrote it. Only the SavedModel gate may write that type, blessing the GAN
-  Trainer's model; the int8 gate writes a TFLiteModelBlessing."""
+def test_baseline_and_warm_start_model_is_the_last_pushed_release(job):
+  """TFX 1.16's Kubeflow V2 compiler drops the resolver's producer_component_id and
+  hard-codes the blessing type: the baseline is the Model named by the newest blessed
+  `tfx.ModelBlessing`, whichever task wrote it. Only VersionedPusher may write that type
+  (blessed = 1 only when it pushed the GAN Trainer's model); every gate writes its own."""
   blessing_task, model_task = _RESOLVER_TASKS
   blessing_query = _resolver_query(job, blessing_task, 'model_blessing')
   [title] = re.findall(r'schema_title="([^"]+)"', blessing_query)
+  assert title == 'tfx.ModelBlessing'
   assert 'metadata.blessed.number_value=1' in blessing_query
-  writers = [task for task in _COMPONENTS if title in _outputs(job, task).values()]
-  assert writers == ['Evaluator']
-  assert _producer(job, 'Evaluator', 'model') == ('Trainer', 'model')
-  assert _outputs(job, 'TFLiteInt8Evaluator')['blessing'] == 'components.TFLiteModelBlessing'
-  # The Model is the one that blessing names; both consumers get that Model.
+  writers = {(task, key) for task in _COMPONENTS
+             for key, output_title in _outputs(job, task).items() if output_title == title}
+  assert writers == {('VersionedPusher', 'release_blessing')}
+  assert _producer(job, 'VersionedPusher', 'model') == ('Trainer', 'model')
+  assert _outputs(job, 'Evaluator')['blessing'] == 'components.SavedModelBlessing'
+  for gate in _TFLITE_GATES:
+    assert _outputs(job, gate)['blessing'] == 'components.TFLiteModelBlessing'
+  # The Model is the one that blessing names; every consumer gets that Model.
   assert "metadata['current_model_id']" in _resolver_query(job, model_task, 'model')
   assert _producer(job, model_task, 'input') == (blessing_task, 'model_blessing')
   assert _producer(job, 'Trainer', 'base_model') == (model_task, 'model')
   assert _producer(job, 'Evaluator', 'baseline_model') == (model_task, 'model')
+  assert _producer(job, 'GeneratorEvalExamples', 'baseline_model') == (model_task, 'model')
 
 
-def test_custom_artifact_type_loads_as_the_container_loads_it(job):
+def test_the_pusher_requires_every_gate(job):
+  assert _producer(job, 'VersionedPusher', 'model_blessing') == ('Evaluator', 'blessing')
+  for variant, gate in zip(('fp16', 'dynamic_int8', 'int8'), _TFLITE_GATES):
+    assert _producer(job, 'VersionedPusher', f'{variant}_blessing') == (gate, 'blessing')
+    assert _producer(job, 'VersionedPusher', f'{variant}_evaluation') == (gate, 'evaluation')
+    assert _producer(job, gate, 'model') == ('TFLiteExport', variant)
+    assert _producer(job, gate, 'baseline_model') == ('TFLiteExport', 'fp32')
+
+
+@pytest.mark.parametrize('task', ['Evaluator'] + _TFLITE_GATES)
+def test_custom_blessing_types_load_as_the_container_loads_them(job, task):
   # The Kubeflow V2 entrypoint imports a custom type's schema title as <module>.<Class>.
-  title = _outputs(job, 'TFLiteInt8Evaluator')['blessing']
+  title = _outputs(job, task)['blessing']
   assert import_utils.import_class_by_path(title).TYPE_NAME == title

@@ -5,8 +5,9 @@ at run time. This component adds a `classifier` input to the standard Evaluator 
 running the standard executor (blessing, thresholds and baseline comparison unchanged),
 writes the classifier's path into the config of every metric from metrics.py.
 
-A TFLite candidate's blessing is a `TFLiteModelBlessing` (artifacts.py), so that the
-latest-blessed-model query can never take a TFLite model for the SavedModel baseline.
+Its blessing is a `SavedModelBlessing` or, with a TFLite candidate, a `TFLiteModelBlessing`
+(artifacts.py), never a `tfx.ModelBlessing`: that type is the pushed release's, which the
+latest-blessed-model query (the baseline) follows.
 """
 import json
 from typing import Optional
@@ -66,7 +67,9 @@ class SampleQualityEvaluatorSpec(component_spec.ComponentSpec):
       **standard_component_specs.EvaluatorSpec.INPUTS,
       CLASSIFIER_KEY: component_spec.ChannelParameter(type=standard_artifacts.Model),
   }
-  OUTPUTS = standard_component_specs.EvaluatorSpec.OUTPUTS
+  OUTPUTS = dict(standard_component_specs.EvaluatorSpec.OUTPUTS, **{
+      standard_component_specs.BLESSING_KEY: component_spec.ChannelParameter(
+          type=artifacts.SavedModelBlessing)})
 
 
 class TFLiteSampleQualityEvaluatorSpec(SampleQualityEvaluatorSpec):
@@ -92,6 +95,7 @@ class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
     eval_config: TFMA config with thresholds; without thresholds nothing is blessed. With a
       TFLite candidate (`model_type` tf_lite) the `blessing` is a TFLiteModelBlessing.
     baseline_model: optional; change thresholds compare against it.
+    module_path: optional module with TFX Evaluator hooks (`custom_eval_shared_model`).
   """
 
   SPEC_CLASS = SampleQualityEvaluatorSpec
@@ -100,13 +104,14 @@ class SampleQualityEvaluator(base_beam_component.BaseBeamComponent):
   def __init__(self, examples: types.BaseChannel, model: types.BaseChannel,
                classifier: types.BaseChannel, schema: types.BaseChannel,
                eval_config: tfma.EvalConfig,
-               baseline_model: Optional[types.BaseChannel] = None):
+               baseline_model: Optional[types.BaseChannel] = None,
+               module_path: Optional[str] = None):
     spec_class = (TFLiteSampleQualityEvaluatorSpec if evaluates_tflite(eval_config)
                   else SampleQualityEvaluatorSpec)
     blessing_type = spec_class.OUTPUTS[standard_component_specs.BLESSING_KEY].type
     super().__init__(spec=spec_class(
         examples=examples, model=model, baseline_model=baseline_model,
         classifier=classifier, schema=schema, eval_config=eval_config,
-        example_splits=json.dumps(['eval']),
+        example_splits=json.dumps(['eval']), module_path=module_path,
         evaluation=types.Channel(type=standard_artifacts.ModelEvaluation),
         blessing=types.Channel(type=blessing_type)))

@@ -1,29 +1,48 @@
 """VersionedPusher: publishes generator + TFLite variants together, only when all are blessed.
 
 Unlike TFX's Pusher (one model, one blessing), a release here is the SavedModel and every
-TFLite variant with its card; it ships only when both the SavedModel gate and the TFLite
-gate blessed exactly these artifacts. Otherwise nothing is written and the PushedModel
-artifact records the refusal (`pushed` = 0, `refusal` = why).
+TFLite variant with its card; it ships only when every gate blessed exactly these artifacts:
+the SavedModel gate and one gate per quantized TFLite variant (fp16, dynamic_int8, int8, each
+compared with this run's fp32 TFLite model). Otherwise nothing is written and the
+PushedModel artifact records the refusal (`pushed` = 0, `refusal` = why, naming the gates).
+
+The pusher also writes the release's blessing, a plain `ModelBlessing` with `blessed` = 1 and
+`current_model_id` = the GAN model only when it pushed (0 otherwise). It is the only
+`tfx.ModelBlessing` in the pipeline (the gates write their own types, see
+components/sample_quality/artifacts.py), so the latest-blessed-model resolver, on the local
+runner and compiled for Kubeflow V2 alike, finds the last *pushed* release: the next run's
+baseline and warm-start base.
 
 The inputs are read with tf.io.gfile (gs:// URIs on Vertex AI); publish.py decides how the
 serving directory is written (local or object store).
 """
 import os
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from absl import logging
 import tensorflow as tf
 import tensorflow_model_analysis as tfma
 from tfx import v1 as tfx
+from tfx.components.evaluator import constants as evaluator_constants
 from tfx.utils import path_utils
 
 from components import artifact_io
-from components.sample_quality.artifacts import TFLiteModelBlessing
+from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
+from components.sample_quality.eval_examples import model_spec
+from components.tflite_export import generator_inputs
 from components.versioned_pusher import publish
 
 TFLITE_VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
+# The variants with a gate of their own; fp32 is their baseline (TFMA cannot compare a TFLite
+# model with the SavedModel), checked against the SavedModel by TFLiteExport's parity.
+GATED_TFLITE_VARIANTS = ('fp16', 'dynamic_int8', 'int8')
 _A = tfx.dsl.components.InputArtifact
 _STD = tfx.types.standard_artifacts
+
+
+def gate_name(variant: Optional[str] = None) -> str:
+  """How refusals name a gate: 'SavedModel gate' or 'TFLite <variant> gate'."""
+  return f'TFLite {variant} gate' if variant else 'SavedModel gate'
 
 
 def blessing_problems(blessings: Dict[str, tuple]) -> List[str]:
@@ -38,39 +57,76 @@ def blessing_problems(blessings: Dict[str, tuple]) -> List[str]:
   return problems
 
 
-def overall_metrics(evaluation) -> Dict[str, float]:
-  """The overall-slice metric values of a ModelEvaluation, keyed by metric name."""
-  result = tfma.load_eval_result(evaluation.uri)
+def overall_metrics(evaluation, model_name: Optional[str] = None) -> Dict[str, float]:
+  """The overall-slice metric values of a ModelEvaluation, keyed by metric name.
+
+  `model_name` None: the candidate's (with `<metric>_diff` against the baseline, if any);
+  'baseline': the baseline model's own values (empty if the evaluation had none).
+  """
+  result = tfma.load_eval_result(evaluation.uri, model_name=model_name)
   values = {}
   for slice_key, by_output in result.slicing_metrics:
-    if slice_key == ():
+    if slice_key == () and by_output:
       for metric, value in by_output[''][''].items():
         if 'doubleValue' in value:
           values[metric] = value['doubleValue']
   return values
 
 
+def preset_change(model_preset: str, baseline_preset: Optional[str]) -> dict:
+  """The manifest's record of which preset was compared with which (None: no baseline)."""
+  return {'preset': model_preset, 'baseline_preset': baseline_preset,
+          'preset_changed': baseline_preset is not None and baseline_preset != model_preset}
+
+
+def baseline_preset(model_blessing) -> Optional[str]:
+  """The preset of the baseline the SavedModel gate compared with, from its blessing."""
+  uri = model_blessing.get_string_custom_property(
+      evaluator_constants.ARTIFACT_PROPERTY_BASELINE_MODEL_URI_KEY)
+  if not uri:
+    return None
+  return generator_inputs.read_spec(path_utils.serving_model_path(uri),
+                                    gfile=tf.io.gfile).get('preset')
+
+
+def _set_release_blessing(release_blessing, model, blessed: bool) -> None:
+  release_blessing.set_int_custom_property(evaluator_constants.ARTIFACT_PROPERTY_BLESSED_KEY,
+                                           1 if blessed else 0)
+  release_blessing.set_int_custom_property(
+      evaluator_constants.ARTIFACT_PROPERTY_CURRENT_MODEL_ID_KEY, model.id)
+  release_blessing.set_string_custom_property(
+      evaluator_constants.ARTIFACT_PROPERTY_CURRENT_MODEL_URI_KEY, model.uri)
+
+
 @tfx.dsl.components.component
 def VersionedPusher(
     model: _A[_STD.Model],
-    model_blessing: _A[_STD.ModelBlessing],
+    model_blessing: _A[SavedModelBlessing],
     model_evaluation: _A[_STD.ModelEvaluation],
     fp32: _A[_STD.Model], fp16: _A[_STD.Model], dynamic_int8: _A[_STD.Model],
     int8: _A[_STD.Model],
-    tflite_blessing: _A[TFLiteModelBlessing],
-    tflite_evaluation: _A[_STD.ModelEvaluation],
+    fp16_blessing: _A[TFLiteModelBlessing], fp16_evaluation: _A[_STD.ModelEvaluation],
+    dynamic_int8_blessing: _A[TFLiteModelBlessing],
+    dynamic_int8_evaluation: _A[_STD.ModelEvaluation],
+    int8_blessing: _A[TFLiteModelBlessing], int8_evaluation: _A[_STD.ModelEvaluation],
     pushed_model: tfx.dsl.components.OutputArtifact[_STD.PushedModel],
+    release_blessing: tfx.dsl.components.OutputArtifact[_STD.ModelBlessing],
     serving_dir: tfx.dsl.components.Parameter[str],
 ) -> None:
   """Writes <serving_dir>/<version>/{saved_model, tflite/<variant>/, manifest.json}."""
   variants = {'fp32': fp32, 'fp16': fp16, 'dynamic_int8': dynamic_int8, 'int8': int8}
-  problems = blessing_problems({'SavedModel gate': (model_blessing, model),
-                                'TFLite int8 gate': (tflite_blessing, int8)})
+  tflite_gates = {'fp16': (fp16_blessing, fp16_evaluation),
+                  'dynamic_int8': (dynamic_int8_blessing, dynamic_int8_evaluation),
+                  'int8': (int8_blessing, int8_evaluation)}
+  problems = blessing_problems({
+      gate_name(): (model_blessing, model),
+      **{gate_name(v): (blessing, variants[v]) for v, (blessing, _) in tflite_gates.items()}})
   if problems:
     refusal = 'Not pushed: ' + '; '.join(problems)
     logging.warning(refusal)
     pushed_model.set_int_custom_property('pushed', 0)
     pushed_model.set_string_custom_property('refusal', refusal)
+    _set_release_blessing(release_blessing, model, blessed=False)
     return
 
   def fill(folder):  # a local folder; the sources may be gs:// URIs
@@ -83,15 +139,26 @@ def VersionedPusher(
       tf.io.gfile.copy(os.path.join(source, 'tflite'), os.path.join(target, 'model.tflite'))
       tf.io.gfile.copy(os.path.join(source, 'card.json'), os.path.join(target, 'card.json'))
 
+  tflite_metrics = {name: overall_metrics(evaluation)
+                    for name, (_, evaluation) in tflite_gates.items()}
+  # fp32 is every TFLite gate's baseline: its own values, as the int8 evaluation measured them.
+  tflite_metrics['fp32'] = overall_metrics(int8_evaluation, model_name='baseline')
   manifest = {
       'metrics': {'saved_model': overall_metrics(model_evaluation),
-                  'tflite_int8': overall_metrics(tflite_evaluation)},
-      'lineage': {'model_id': model.id, 'model_uri': model.uri,
-                  'model_blessing_id': model_blessing.id, 'tflite_blessing_id': tflite_blessing.id,
-                  'tflite_ids': {name: a.id for name, a in variants.items()}},
+                  'baseline': overall_metrics(model_evaluation, model_name='baseline'),
+                  'tflite': {name: tflite_metrics[name] for name in TFLITE_VARIANTS}},
+      **preset_change(model_spec(model).get('preset'), baseline_preset(model_blessing)),
+      'lineage': {
+          'model_id': model.id, 'model_uri': model.uri,
+          'baseline_model_id': model_blessing.get_int_custom_property(
+              evaluator_constants.ARTIFACT_PROPERTY_BASELINE_MODEL_ID_KEY) or None,
+          'model_blessing_id': model_blessing.id,
+          'tflite_blessing_ids': {v: blessing.id for v, (blessing, _) in tflite_gates.items()},
+          'tflite_ids': {name: a.id for name, a in variants.items()}},
   }
   target = publish.publish(serving_dir, fill, manifest)
   logging.info('Pushed version %s to %s.', os.path.basename(target), serving_dir)
   pushed_model.set_int_custom_property('pushed', 1)
   pushed_model.set_string_custom_property('pushed_destination', target)
   pushed_model.set_string_custom_property('pushed_version', os.path.basename(target))
+  _set_release_blessing(release_blessing, model, blessed=True)

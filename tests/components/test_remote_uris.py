@@ -14,7 +14,7 @@ from tfx.types import standard_artifacts
 
 from components import artifact_io
 from components.sample_quality import eval_examples
-from components.sample_quality.artifacts import TFLiteModelBlessing
+from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
 from components.tflite_export import executor as tflite_executor
 from components.versioned_pusher import component as pusher
 from components.versioned_pusher import publish
@@ -112,12 +112,14 @@ def _blessing(kind, uri, blessing_id, model):
 
 def test_versioned_pusher_reads_uris_and_publishes_to_a_uri(ram_root, monkeypatch):
   # TFMA's load_eval_result reads with tf.io.gfile itself; here there is no evaluation.
-  monkeypatch.setattr(pusher, 'overall_metrics', lambda evaluation: {'fid': 1.0})
+  monkeypatch.setattr(pusher, 'overall_metrics', lambda evaluation, model_name=None: {'fid': 1.0})
   model = _artifact(standard_artifacts.Model, f'{ram_root}/Trainer/model/1', artifact_id=1)
   artifact_io.write_text(f'{model.uri}/Format-Serving/saved_model.pb', 'pb')
   artifact_io.write_text(f'{model.uri}/Format-Serving/variables/variables.index', 'ix')
+  artifact_io.write_text(f'{model.uri}/Format-Serving/generator_spec.json',
+                         json.dumps(helpers.tflite_standins.spec('mlp', False, 100, 'uniform')))
   inputs = {'model': [model],
-            'model_blessing': [_blessing(standard_artifacts.ModelBlessing,
+            'model_blessing': [_blessing(SavedModelBlessing,
                                          f'{ram_root}/Evaluator/blessing/3', 3, model)]}
   for i, variant in enumerate(VARIANTS):
     tflite = _artifact(standard_artifacts.Model, f'{ram_root}/TFLiteExport/{variant}/2',
@@ -125,20 +127,27 @@ def test_versioned_pusher_reads_uris_and_publishes_to_a_uri(ram_root, monkeypatc
     artifact_io.write_text(f'{tflite.uri}/Format-Serving/tflite', variant)
     artifact_io.write_text(f'{tflite.uri}/Format-Serving/card.json', '{}')
     inputs[variant] = [tflite]
-  inputs['tflite_blessing'] = [_blessing(TFLiteModelBlessing, f'{ram_root}/Int8/blessing/4',
-                                         4, inputs['int8'][0])]
-  for key in ('model_evaluation', 'tflite_evaluation'):
-    inputs[key] = [_artifact(standard_artifacts.ModelEvaluation, f'{ram_root}/{key}/5')]
+  for i, variant in enumerate(pusher.GATED_TFLITE_VARIANTS):
+    inputs[f'{variant}_blessing'] = [_blessing(
+        TFLiteModelBlessing, f'{ram_root}/gate-{variant}/blessing/4', 20 + i,
+        inputs[variant][0])]
+  # (No folder name is a prefix of another: ram:// lists by prefix.)
+  for key in ['model_evaluation'] + [f'{v}_evaluation' for v in pusher.GATED_TFLITE_VARIANTS]:
+    inputs[key] = [_artifact(standard_artifacts.ModelEvaluation, f'{ram_root}/eval/{key}/5')]
   pushed = _artifact(standard_artifacts.PushedModel, f'{ram_root}/Pusher/pushed/6')
+  release = _artifact(standard_artifacts.ModelBlessing, f'{ram_root}/Pusher/release/6')
   serving = f'{ram_root}/serving'
   pusher.VersionedPusher.EXECUTOR_SPEC.executor_class().Do(
-      inputs, {'pushed_model': [pushed]}, {'serving_dir': serving})
+      inputs, {'pushed_model': [pushed], 'release_blessing': [release]},
+      {'serving_dir': serving})
   assert pushed.get_int_custom_property('pushed') == 1
+  assert release.get_int_custom_property('blessed') == 1
   version = pushed.get_string_custom_property('pushed_version')
   assert pushed.get_string_custom_property('pushed_destination') == f'{serving}/{version}'
   assert artifact_io.read_text(f'{serving}/{publish.LATEST}').strip() == version
   assert ram_files(f'{serving}/{version}') == sorted(
-      ['manifest.json', 'saved_model/saved_model.pb', 'saved_model/variables/variables.index']
+      ['manifest.json', 'saved_model/generator_spec.json', 'saved_model/saved_model.pb',
+       'saved_model/variables/variables.index']
       + [f'tflite/{v}/{name}' for v in VARIANTS for name in ('card.json', 'model.tflite')])
   manifest = json.loads(artifact_io.read_text(f'{serving}/{version}/{publish.MANIFEST}'))
   assert manifest['lineage']['model_uri'] == model.uri

@@ -93,3 +93,19 @@ def test_blessing_problems_name_each_failing_gate():
   assert len(problems) == 2
   assert problems[0].startswith('a: model 5 was not blessed')
   assert problems[1].startswith('b: blessing 106 is for model 9, not 6')
+
+
+def test_refusals_name_the_gate_of_each_variant():
+  blessings = {component.gate_name(): _artifacts(1, 5, 5),
+               **{component.gate_name(v): _artifacts(0, 6, 6)
+                  for v in component.GATED_TFLITE_VARIANTS}}
+  problems = component.blessing_problems(blessings)
+  assert [p.split(':')[0] for p in problems] == [
+      'TFLite fp16 gate', 'TFLite dynamic_int8 gate', 'TFLite int8 gate']
+
+
+@pytest.mark.parametrize('model, baseline, changed', [
+    ('default', None, False), ('default', 'default', False), ('default', 'mlp', True)])
+def test_preset_change_is_recorded(model, baseline, changed):
+  assert component.preset_change(model, baseline) == {
+      'preset': model, 'baseline_preset': baseline, 'preset_changed': changed}

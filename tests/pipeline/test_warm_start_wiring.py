@@ -5,7 +5,7 @@ from tfx.dsl.compiler import compiler
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 
-_RESOLVER = 'LatestBlessedModelResolver'
+_RESOLVER = 'LatestReleaseResolver'
 
 
 def _compiled_inputs(warm_start):
@@ -23,11 +23,11 @@ def _producer(input_spec):
 
 
 @pytest.mark.parametrize('warm_start', [True, False])
-def test_evaluator_baseline_is_always_the_last_blessed_model(warm_start):
+def test_evaluator_baseline_is_always_the_last_pushed_release(warm_start):
   assert _producer(_compiled_inputs(warm_start)['Evaluator']['baseline_model']) == _RESOLVER
 
 
-def test_warm_start_feeds_the_trainer_the_last_blessed_model():
+def test_warm_start_feeds_the_trainer_the_last_pushed_release():
   base_model = _compiled_inputs(warm_start=True)['Trainer']['base_model']
   assert _producer(base_model) == _RESOLVER
   # Optional: a first run, with nothing blessed yet, still trains (from scratch).
@@ -36,3 +36,18 @@ def test_warm_start_feeds_the_trainer_the_last_blessed_model():
 
 def test_without_warm_start_the_trainer_has_no_base_model():
   assert 'base_model' not in _compiled_inputs(warm_start=False)['Trainer']
+
+
+def test_the_release_resolver_follows_the_pushers_blessing_not_a_gates():
+  """Only a release the pusher pushed may become the baseline and warm-start base."""
+  inputs = _compiled_inputs(warm_start=True)[_RESOLVER]
+  # The resolver's channels are compiled into hidden inputs the strategy reads.
+  [blessing] = [c for spec in inputs.values() for c in spec.channels
+                if c.artifact_query.type.name == 'ModelBlessing']
+  assert [q.name.field_value.string_value for q in blessing.context_queries
+          if q.type.name == 'node'] == ['wiring.VersionedPusher']
+  assert blessing.output_key == 'release_blessing'
+
+
+def test_baseline_noise_is_drawn_for_the_release_baseline():
+  assert _producer(_compiled_inputs(True)['GeneratorEvalExamples']['baseline_model']) == _RESOLVER
