@@ -17,7 +17,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from components.sample_quality import classifier, statistics  # pylint: disable=wrong-import-position
+from components.sample_quality import classifier  # pylint: disable=wrong-import-position
+from models import sample_statistics as statistics  # pylint: disable=wrong-import-position
 from models import mnist_idx  # pylint: disable=wrong-import-position
 
 

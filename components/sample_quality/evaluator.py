@@ -10,7 +10,11 @@ Its blessing is a `SavedModelBlessing` or, with a TFLite candidate, a `TFLiteMod
 latest-blessed-model query (the baseline) follows.
 """
 import json
+import os
 from typing import Optional
+
+from absl import logging
+import tensorflow as tf
 
 import tensorflow_model_analysis as tfma
 from tfx import types
@@ -25,7 +29,9 @@ from tfx.utils import path_utils
 from tfx.utils import proto_utils
 
 from components.sample_quality import artifacts
+from components.sample_quality import floor_thresholds
 from components.sample_quality import metrics
+from models import gate_floor
 
 CLASSIFIER_KEY = 'classifier'
 
@@ -45,20 +51,61 @@ def with_classifier_path(eval_config: tfma.EvalConfig, classifier_path: str) -> 
   return result
 
 
+def _evaluated_samples(examples) -> int:
+  """N of the eval examples, as GeneratorEvalExamples recorded it."""
+  [artifact] = examples
+  if 'num_samples' not in artifact.mlmd_artifact.custom_properties:
+    raise ValueError(f'eval examples {artifact.uri} have no num_samples custom property '
+                     '(written by GeneratorEvalExamples): cannot check the floor was measured '
+                     'at the same N')
+  return artifact.get_int_custom_property('num_samples')
+
+
+def floor_for(classifier_dir: str, num_samples: int) -> dict:
+  """The classifier's floor; an error naming both N when it was measured at another N."""
+  floor = gate_floor.read(classifier_dir, gfile=tf.io.gfile)
+  if floor['num_samples'] != num_samples:
+    raise ValueError(
+        f'the gate floor {os.path.join(classifier_dir, gate_floor.FLOOR_FILE)} was measured '
+        f'at N={floor["num_samples"]} per side, but this evaluation scores N={num_samples} '
+        'samples; FID is biased by N, so floor-tied thresholds need equal N: give the '
+        'ClassifierTrainer custom_config floor_samples equal to eval_samples (and an eval '
+        'split at least that large)')
+  return floor
+
+
 class Executor(evaluator_executor.Executor):
-  """The standard Evaluator executor, after filling in the classifier path."""
+  """The standard Evaluator executor, after filling in the classifier path and the
+  floor-tied bounds; records the floor and the bounds with the evaluation."""
 
   def Do(self, input_dict, output_dict, exec_properties):
-    classifier_uri = artifact_utils.get_single_uri(input_dict.pop(CLASSIFIER_KEY))
+    classifier_dir = path_utils.serving_model_path(
+        artifact_utils.get_single_uri(input_dict.pop(CLASSIFIER_KEY)))
     eval_config = tfma.EvalConfig()
     proto_utils.json_to_proto(exec_properties[standard_component_specs.EVAL_CONFIG_KEY],
                               eval_config)
-    eval_config = with_classifier_path(eval_config,
-                                       path_utils.serving_model_path(classifier_uri))
+    eval_config = with_classifier_path(eval_config, classifier_dir)
+    recorded = None
+    if floor_thresholds.has_factors(eval_config):
+      floor = floor_for(classifier_dir,
+                        _evaluated_samples(input_dict[standard_component_specs.EXAMPLES_KEY]))
+      eval_config, applied = floor_thresholds.apply(eval_config, floor)
+      recorded = floor_thresholds.properties(floor, applied)
+      logging.info('Gate floor %s; floor-tied value thresholds %s', floor, applied)
     exec_properties = dict(exec_properties)
     exec_properties[standard_component_specs.EVAL_CONFIG_KEY] = proto_utils.proto_to_json(
         eval_config)
     super().Do(input_dict, output_dict, exec_properties)
+    if recorded is not None:
+      [evaluation] = output_dict[standard_component_specs.EVALUATION_KEY]
+      for key, value in recorded.items():
+        if isinstance(value, int):
+          evaluation.set_int_custom_property(key, value)
+        else:
+          evaluation.set_float_custom_property(key, value)
+      with tf.io.gfile.GFile(os.path.join(evaluation.uri, floor_thresholds.GATE_FILE),
+                             'w') as f:
+        json.dump(recorded, f, indent=2)
 
 
 class SampleQualityEvaluatorSpec(component_spec.ComponentSpec):

@@ -16,7 +16,7 @@ from tensorflow_model_analysis import constants
 from tensorflow_model_analysis.metrics import metric_types
 
 from components.sample_quality import classifier
-from components.sample_quality import statistics
+from models import sample_statistics as statistics
 
 FID_NAME = 'fid'
 MNIST_SCORE_NAME = 'mnist_score'

@@ -8,7 +8,7 @@ import tensorflow as tf
 import tensorflow_model_analysis as tfma
 
 from components.sample_quality import metrics
-from components.sample_quality import statistics
+from models import sample_statistics as statistics
 
 
 def _direct_fid(a, b):

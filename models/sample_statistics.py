@@ -2,6 +2,10 @@
 
 Every statistic is a sum over examples, so partial results from any number of Beam workers
 merge by addition and the final figure does not depend on how the data was split.
+
+It lives in models/ (not beside the TFMA metrics in components/sample_quality/) because the
+ClassifierTrainer measures the gate's floor (real vs real) with exactly this code, and
+models/ must not import components/.
 """
 import dataclasses
 from typing import Optional
