@@ -52,7 +52,12 @@ def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
     train_steps += base['step']
   if manager.latest_checkpoint:
     # Resume wins over warm start: this run's own progress is newer than the base model.
-    checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    try:
+      checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    except (AssertionError, ValueError) as e:  # e.g. the preset's architecture changed
+      raise ValueError(f'Cannot resume from {manager.latest_checkpoint}: it does not fit '
+                       f'preset {preset.name!r} ({e}). Delete {manager.directory} to train '
+                       'from the start.') from e
     logging.info('Resumed from %s at step %d', manager.latest_checkpoint, int(gan.step))
   elif base:
     warm_start.restore(gan, warm_start_dir, base)

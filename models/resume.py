@@ -20,8 +20,8 @@ longer match what the pipeline trains (runs of one pipeline do not overlap: the 
 lock, and on Vertex AI the schedule's max_concurrent_run_count=1).
 
 Not covered: the training code itself. After a change of a preset's architecture under the
-same name, a leftover folder of that preset fails the restore; the run's log line
-"Checkpoints in ..." names the folder to delete (docs/faults.md).
+same name, a leftover folder of that preset fails the restore with an error naming the
+folder to delete (models/loop.py, docs/faults.md).
 """
 import hashlib
 import json

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from models import loop, resume, trainer
+from models import data, loop, resume, trainer
 from models.config import TrainConfig
 from models.gan import Gan
 from tests.support import gan_fn_args, kill
@@ -150,3 +150,17 @@ def test_the_fingerprint_covers_every_training_input(change, examples, tmp_path)
       f.write(b'x')
     changed = same
   assert trainer.resume_dir(changed) != key
+
+
+def test_a_checkpoint_that_does_not_fit_is_named(mnist_small, tmp_path):
+  images, labels = mnist_small
+  ds = tf.data.Dataset.from_tensor_slices((images[:16], labels[:16])).batch(8)
+  ds = ds.map(data.to_images_labels)
+  folder = str(tmp_path / 'resume-x')
+  loop.train(TrainConfig(preset='mlp', batch_size=8, sample_interval=0), ds, 2,
+             str(tmp_path / 'run1'), checkpoint_dir=folder)
+  # As after a change of the preset's architecture: the same folder, other shapes.
+  with pytest.raises(ValueError, match=rf'Cannot resume from {re.escape(folder)}/ckpt-2: it '
+                     rf"does not fit preset 'cdcgan'.*Delete {re.escape(folder)} to train"):
+    loop.train(TrainConfig(preset='cdcgan', batch_size=8, sample_interval=0), ds, 2,
+               str(tmp_path / 'run2'), checkpoint_dir=folder)
