@@ -72,6 +72,8 @@ class GateThresholds:
       value = getattr(self, field.name)
       if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise ValueError(f'GateThresholds.{field.name} must be a number, got {value!r}')
+      if value < 0:  # a negative factor, increase or drop is a typo, never a policy
+        raise ValueError(f'GateThresholds.{field.name} must be >= 0, got {value!r}')
 
 
 GATE = GateThresholds()

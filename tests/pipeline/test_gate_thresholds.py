@@ -114,3 +114,11 @@ def test_change_thresholds_pass_the_noise_spread_and_refuse_more():
   assert not _validates(config, dict(baseline, fid=baseline['fid'] * 1.12), baseline)
   assert not _validates(config, dict(baseline, class_accuracy=baseline['class_accuracy'] - 0.007),
                         baseline)
+
+
+@pytest.mark.parametrize('field, value', [('max_fid_increase', -0.1),
+                                          ('max_fid_over_floor', float('nan')),
+                                          ('min_class_accuracy_of_floor', '0.98')])
+def test_bad_threshold_is_named(field, value):
+  with pytest.raises(ValueError, match=f'GateThresholds.{field} must be'):
+    configs.GateThresholds(**{field: value})
