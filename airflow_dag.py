@@ -1,7 +1,7 @@
 """The pipeline as an Airflow DAG (TFX's AirflowDagRunner), run on SCHEDULE_INTERVAL.
 
 Put this file (or a symlink to it) in Airflow's dags folder; Airflow's Python needs this
-project and the `airflow` extra installed (README.md, "Operating", for why that cannot be
+project and the `airflow` extra installed (docs/operating.md, for why that cannot be
 the project's pinned venv). Each component becomes an Airflow task.
 
 Environment (read when Airflow parses the file):

@@ -4,7 +4,7 @@
   PIPELINE_IMAGE=REGION-docker.pkg.dev/PROJECT/REPO/mnist-gan-tfx:0.1.0 \
       .venv/bin/python kubeflow_v2_runner.py
 
-Nothing runs here: the file is submitted to Vertex AI (README.md, "Operating"), where every
+Nothing runs here: the file is submitted to Vertex AI (docs/operating.md), where every
 component runs in PIPELINE_IMAGE (the Dockerfile: the TFX 1.16 image plus this project).
 
 Environment:

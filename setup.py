@@ -33,7 +33,7 @@ setup(
     extras_require={
         'dev': ['pytest'],
         'gpu': ['tensorflow[and-cuda]==2.16.2'],
-        # airflow_dag.py. Conflicts with constraints.txt's pins (README.md, "Operating"), so
+        # airflow_dag.py. Conflicts with constraints.txt's pins (docs/operating.md), so
         # it is installed without them, into Airflow's own venv. TFX 1.16's Airflow runner
         # needs Airflow < 3; 2.3 is the first release for Python 3.10.
         'airflow': ['apache-airflow>=2.3,<3'],

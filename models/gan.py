@@ -156,7 +156,7 @@ class Gan:
 
   def _d_real_fake(self, real, fake, labels):
     # Two calls, not one on the concatenated batch: measured faster on 2 CPU cores
-    # (bench/train_throughput.py history in README), and BatchNorm-safe.
+    # (docs/benchmarks.md), and BatchNorm-safe.
     return self._d_logits(real, labels), self._d_logits(fake, labels)
 
   def _d_update(self, real, labels, fake):

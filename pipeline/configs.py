@@ -19,7 +19,7 @@ SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'schema', 'schema.pbtxt')
 BEAM_PIPELINE_ARGS = beam_args.direct_args(running_mode='in_memory')
 
 # GAN training: a preset of models/presets and its step count (one step = one real batch).
-# 6,000 steps of `default` take about 8 minutes on 2 CPU cores (README.md, "Presets and training").
+# 6,000 steps of `default` take about 8 minutes on 2 CPU cores (docs/presets.md).
 PRESET = 'default'
 TRAIN_STEPS = 6000
 
@@ -30,7 +30,7 @@ WARM_START = True
 # New labelled digits arriving over time as <INCOMING_DIR>/span-1/, span-2/, ... (IDX pairs
 # or PNG folders 0/..9/). None: TFDS data only. With a folder, each run ingests and validates
 # its latest span, and the GAN trains on it besides the TFDS data; earlier spans reach the
-# model through warm start (README.md, "New data as spans").
+# model through warm start (docs/operating.md, "New data as spans").
 INCOMING_DIR = None
 
 # The evaluation classifier (batch 128): ~5 epochs, >= 99.0% on the official test split.

@@ -18,6 +18,7 @@ from components.versioned_pusher.component import VersionedPusher
 from models.presets import get_preset
 from pipeline import configs
 from pipeline import eval_configs
+from pipeline import run_knobs
 
 
 def validation_components(examples: tfx.dsl.Channel, schema_path: str) -> List[base_node.BaseNode]:
@@ -86,13 +87,15 @@ def training_components(examples, schema, preset: str, train_steps: int,
                         classifier_train_steps: int, classifier_min_accuracy: float,
                         trainer_run_fn: str,
                         base_model: Optional[tfx.dsl.Channel],
+                        eval_samples: int = configs.EVAL_SAMPLES,
                         incoming_examples: Optional[tfx.dsl.Channel] = None
                         ) -> List[base_node.BaseNode]:
   """The evaluation classifier and the GAN, both trained by TFX Trainers.
 
   With a `base_model` the GAN Trainer warm-starts from that model's weights, if it has one.
   With `incoming_examples` (the latest span) the GAN Trainer trains on them besides
-  `examples`; the classifier, the gate's fixed yardstick, stays on `examples`.
+  `examples`; the classifier, the gate's fixed yardstick, stays on `examples`. The classifier
+  measures the floor (real train vs real eval) at `eval_samples`, the N the gates compare at.
   """
   gan_examples = examples
   if incoming_examples is not None:
@@ -102,7 +105,8 @@ def training_components(examples, schema, preset: str, train_steps: int,
       run_fn='models.classifier_trainer.run_fn', examples=examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=classifier_train_steps),
       eval_args=tfx.proto.EvalArgs(num_steps=None),
-      custom_config={'min_accuracy': classifier_min_accuracy}).with_id('ClassifierTrainer')
+      custom_config={'min_accuracy': classifier_min_accuracy,
+                     'floor_samples': eval_samples}).with_id('ClassifierTrainer')
   trainer = tfx.components.Trainer(
       run_fn=trainer_run_fn, examples=gan_examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=train_steps),
@@ -188,6 +192,9 @@ def create_pipeline(
   `incoming_dir` adds new data arriving as spans (`span-1/`, `span-2/`, ...): the latest
   span is ingested, validated and trained on by the GAN Trainer besides the TFDS data.
   """
+  if stop_after not in (None,) + run_knobs.STOP_AFTER_STAGES:
+    raise ValueError(f'stop_after={stop_after!r}: one of {run_knobs.STOP_AFTER_STAGES} or None '
+                     '(the whole pipeline)')
   example_gen = TfdsExampleGen(
       data_dir=tfds_data_dir, dataset=dataset, manual_dir=manual_dir,
       max_examples_per_split=max_examples_per_split)
@@ -208,7 +215,7 @@ def create_pipeline(
         examples, schema, preset, train_steps, classifier_train_steps,
         classifier_min_accuracy, trainer_run_fn,
         base_model=release.outputs['model'] if warm_start else None,
-        incoming_examples=incoming_examples)
+        eval_samples=eval_samples, incoming_examples=incoming_examples)
     for trainer in training:  # nothing trains on data the validation stage rejected
       for anomaly_gate in anomaly_gates:
         trainer.add_upstream_node(anomaly_gate)

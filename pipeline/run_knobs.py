@@ -1,7 +1,7 @@
 """The run knobs every runner reads from the environment, as `create_pipeline` arguments.
 
 Each variable overrides the pipeline/configs.py value of the same name; unset or empty
-means the configs.py value (README.md, "Two commands"). `KNOBS` is the one table of them:
+means the configs.py value (docs/operating.md, "Run knobs"). `KNOBS` is the one table of them:
 variable, argument, default, allowed values and parser. `knobs_from_env` checks every knob
 and raises one `RunSettingsError` listing each bad one (variable, value, allowed values),
 so a typo stops the build instead of a component deep in the run.

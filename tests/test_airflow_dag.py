@@ -1,6 +1,6 @@
 """airflow_dag.py without Airflow: the pipeline it hands to AirflowDagRunner and its schedule.
 
-Airflow cannot be installed next to this project's pins (README.md, "Operating"), so
+Airflow cannot be installed next to this project's pins (docs/operating.md), so
 what AirflowDagRunner itself does with the pipeline is not tested here; what it needs from
 the pipeline is: topological order and a launcher for every node.
 """

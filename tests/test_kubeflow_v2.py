@@ -82,7 +82,7 @@ def test_every_component_is_a_task(job):
 
 
 def test_vertex_sdk_accepts_the_file(spec_file):
-  # What README.md's submission code does, up to the first call to Google Cloud.
+  # What docs/operating.md's submission code does, up to the first call to Google Cloud.
   from google.auth import credentials  # pylint: disable=g-import-not-at-top
   from google.cloud import aiplatform  # pylint: disable=g-import-not-at-top
   vertex_job = aiplatform.PipelineJob(

@@ -15,7 +15,7 @@ from tfx.types import standard_artifacts
 from components.tflite_export import executor
 
 # Minimum PSNR (dB, images in [0, 1]) of each variant vs the SavedModel on 1,000 seeded
-# inputs. Chosen from measurements (README.md, "TFLite export"): well below what
+# inputs. Chosen from measurements (docs/export.md): well below what
 # each variant reaches on the presets, well above what a broken conversion gives.
 DEFAULT_MIN_PSNR_DB = {'fp32': 60.0, 'fp16': 30.0, 'dynamic_int8': 25.0, 'int8': 20.0}
 

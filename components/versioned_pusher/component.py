@@ -16,6 +16,7 @@ baseline and warm-start base.
 The inputs are read with tf.io.gfile (gs:// URIs on Vertex AI); publish.py decides how the
 serving directory is written (local or object store).
 """
+import json
 import os
 from typing import Dict, List, Optional
 
@@ -28,6 +29,7 @@ from tfx.utils import path_utils
 
 from components import artifact_io
 from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
+from components.sample_quality import floor_thresholds
 from components.sample_quality.eval_examples import model_spec
 from components.tflite_export import generator_inputs
 from components.versioned_pusher import publish
@@ -55,6 +57,15 @@ def blessing_problems(blessings: Dict[str, tuple]) -> List[str]:
       problems.append(f'{gate}: blessing {blessing.id} is for model '
                       f'{blessing.get_int_custom_property("current_model_id")}, not {model.id}')
   return problems
+
+
+def gate_record(evaluation) -> Optional[dict]:
+  """The floor and the bounds a gate applied (its gate_thresholds.json), or None."""
+  path = os.path.join(evaluation.uri, floor_thresholds.GATE_FILE)
+  if not tf.io.gfile.exists(path):
+    return None  # a gate without floor-tied thresholds
+  with tf.io.gfile.GFile(path) as f:
+    return json.load(f)
 
 
 def overall_metrics(evaluation, model_name: Optional[str] = None) -> Dict[str, float]:
@@ -147,6 +158,10 @@ def VersionedPusher(
       'metrics': {'saved_model': overall_metrics(model_evaluation),
                   'baseline': overall_metrics(model_evaluation, model_name='baseline'),
                   'tflite': {name: tflite_metrics[name] for name in TFLITE_VARIANTS}},
+      # Per gate: the floor this run's classifier measured and the bounds it applied.
+      'gates': {'saved_model': gate_record(model_evaluation),
+                **{name: gate_record(evaluation)
+                   for name, (_, evaluation) in tflite_gates.items()}},
       **preset_change(model_spec(model).get('preset'), baseline_preset(model_blessing)),
       'lineage': {
           'model_id': model.id, 'model_uri': model.uri,

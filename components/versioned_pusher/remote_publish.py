@@ -24,7 +24,7 @@ publish.PublishError naming the serving directory.
 
 No lock: two publishers into one serving directory at the same moment could pick the same
 version number. On Vertex AI, runs of this pipeline must not overlap (its schedule is
-created with max_concurrent_run_count=1, README.md "Operating"), so there is only one.
+created with max_concurrent_run_count=1, docs/operating.md), so there is only one.
 As a guard for manual runs, a version whose folder exists is skipped and LATEST is never
 moved back to a smaller version; that narrows the window, it does not close it.
 """

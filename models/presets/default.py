@@ -1,6 +1,6 @@
 """`default`: our conditional GAN, chosen by measured sample quality per CPU-minute.
 
-A small conditional DCGAN sized for 2 CPU cores (see README.md, "Presets and training" for the runs behind
+A small conditional DCGAN sized for 2 CPU cores (see docs/presets.md for the runs behind
 each choice). G: [z (64, N(0,1)), one-hot y] -> dense 7x7x64, BN, ReLU -> concat y maps ->
 transposed conv 32 4x4 s2 (14x14), BN, ReLU -> transposed conv 1 4x4 s2 (28x28) -> tanh.
 D (projection discriminator, Miyato & Koyama 2018): conv 32 4x4 s2, LeakyReLU 0.2 -> conv 64
@@ -69,7 +69,7 @@ PRESET = Preset(
     beta_1=0.5, pixel_range='symmetric', ema_decay=0.999)
 
 
-# Alternatives measured against PRESET (models/quality.py --variant NAME; see README.md, "Presets and training").
+# Alternatives measured against PRESET (models/quality.py --variant NAME; see docs/presets.md).
 VARIANTS = {
     'base': {},
     'labelmaps': dict(build_discriminator=functools.partial(Discriminator, label_maps=True)),

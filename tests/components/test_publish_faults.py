@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from components import artifact_io
 from components.versioned_pusher import publish
-from tests.components.publish_helpers import fill_with
+from tests.components.publish_helpers import fail_copy_of_second_file, fill_with, no_space
 from tests.support import kill
 
 # On-disk names (also what a publisher of an older version of this code left behind).
@@ -89,21 +89,6 @@ def test_a_live_publishers_staging_folder_is_left_alone(tmp_path):
   assert os.path.exists(os.path.join(quick, 'quick'))
 
 
-def _no_space(path):
-  return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
-
-
-def _fail_copy_of_second_file(monkeypatch):
-  real_copy, copied = tf.io.gfile.copy, []
-
-  def copy(src, dst, overwrite=False):
-    if copied:
-      raise _no_space(dst)
-    real_copy(src, dst, overwrite)
-    copied.append(dst)
-  monkeypatch.setattr(tf.io.gfile, 'copy', copy)
-
-
 @pytest.mark.parametrize('stage', ['copy', 'manifest', 'latest'])
 def test_full_disk_during_the_push_keeps_the_previous_release(stage, tmp_path, monkeypatch):
   serving = str(tmp_path / 'serving')
@@ -117,15 +102,15 @@ def test_full_disk_during_the_push_keeps_the_previous_release(stage, tmp_path, m
     artifact_io.copy_tree(str(source), os.path.join(folder, 'saved_model'))
 
   if stage == 'copy':  # midway: the first file copied, the second one does not fit
-    _fail_copy_of_second_file(monkeypatch)
+    fail_copy_of_second_file(monkeypatch)
   elif stage == 'manifest':
     def dump(*args, **kwargs):
-      raise _no_space(None)
+      raise no_space(None)
     monkeypatch.setattr(publish.json, 'dump', dump)
   else:  # the version folder is in place; writing the new LATEST pointer fails
     def open_(path, mode='r', *args, **kwargs):
       if os.path.basename(path).startswith(_POINTER):
-        raise _no_space(path)
+        raise no_space(path)
       return open(path, mode, *args, **kwargs)
     monkeypatch.setattr(publish, 'open', open_, raising=False)  # publish.py's open only
 

@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from components import artifact_io, scratch_dirs
 from components.versioned_pusher import publish, remote_publish
-from tests.components.publish_helpers import fill_with
+from tests.components.publish_helpers import fail_copy_of_second_file, fill_with, no_space
 from tests.support import kill
 
 
@@ -60,30 +60,19 @@ def test_rerun_after_a_kill_mid_upload_removes_the_unfinished_version(tmp_path, 
     assert tf.io.gfile.exists(os.path.join(serving, version, publish.MANIFEST))
 
 
-def _no_space(path):
-  return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
-
-
 @pytest.mark.parametrize('stage', ['copy', 'latest'])
 def test_full_disk_during_the_upload_keeps_the_previous_release(stage, ram_root, monkeypatch):
   serving = f'{ram_root}/serving'
   good = os.path.basename(publish.publish(serving, fill_with({'f': '1'}), {}))
   fill = fill_with({'saved_model/a.pb': 'a', 'saved_model/b.pb': 'b'})
   if stage == 'copy':  # midway: the first file uploaded, the second one does not fit
-    real_copy, copied = tf.io.gfile.copy, []
-
-    def copy(src, dst, overwrite=False):
-      if copied:
-        raise _no_space(dst)
-      real_copy(src, dst, overwrite)
-      copied.append(dst)
-    monkeypatch.setattr(tf.io.gfile, 'copy', copy)
+    fail_copy_of_second_file(monkeypatch)
   else:  # version and manifest uploaded; replacing LATEST fails
     real_rename = tf.io.gfile.rename
 
     def rename(src, dst, overwrite=False):
       if dst.endswith('/' + publish.LATEST):
-        raise _no_space(dst)
+        raise no_space(dst)
       real_rename(src, dst, overwrite)
     monkeypatch.setattr(tf.io.gfile, 'rename', rename)
 

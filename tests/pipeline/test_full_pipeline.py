@@ -107,6 +107,10 @@ def test_first_run_is_blessed_by_every_gate_and_pushed_with_tflite_variants(thre
   assert metrics['tflite']['int8']['fid_diff'] == pytest.approx(
       metrics['tflite']['int8']['fid'] - metrics['tflite']['fp32']['fid'], abs=1e-6)
   assert metrics['baseline'] == {}  # a first run has nothing to compare with
+  # Each gate's floor (this run's classifier, same N) and the bounds it applied.
+  for gate in ('saved_model', 'fp16', 'dynamic_int8', 'int8'):
+    record = manifest['gates'][gate]
+    assert record['floor_num_samples'] == 1000 and 0 < record['floor_fid'] < record['max_fid']
   assert (manifest['preset'], manifest['baseline_preset'], manifest['preset_changed']) == (
       'default', None, False)
   # 2 Trainers (classifier, GAN) + 4 TFLite variants, all from run 1.

@@ -13,7 +13,7 @@ from components.sample_quality import metrics
 from pipeline import configs
 from pipeline import eval_configs
 
-# The floor measured with the pipeline classifier of the README's full run (N = 10,000).
+# The floor measured with the pipeline classifier of the full run in docs/presets.md (N = 10,000).
 _FLOOR = {'fid': 1.83, 'mnist_score': 9.80, 'class_accuracy': 0.9934, 'num_samples': 10000}
 
 
@@ -80,8 +80,8 @@ def _accepted_chain(release, floor, fid_step, accuracy_step, runs=50):
   return accepted
 
 
-# docs/gate.md: the generator and classifier (seed 0) of bench/gate_spread.py; the README's
-# full run (FID 4.44 at floor 1.83, the best FID/floor measured).
+# docs/gate.md: the generator and classifier (seed 0) of bench/gate_spread.py; the
+# full run of docs/presets.md (FID 4.44 at floor 1.83, the best FID/floor measured).
 _BENCH = ({'fid': 6.09, 'mnist_score': 9.707, 'class_accuracy': 0.9828},
           {'fid': 1.598, 'mnist_score': 9.799, 'class_accuracy': 0.9931, 'num_samples': 10000})
 _README = ({'fid': 4.44, 'mnist_score': 9.75, 'class_accuracy': 0.9874},

@@ -4,7 +4,7 @@ Run 1 finds `span-1/` (an IDX gz pair), run 2 also `span-2/` (a raw IDX pair and
 folder), run 3 also `span-3/`, whose labels file holds a 12. The GAN Trainer is a stand-in
 (tests/support/recording_trainer.py) that records every example it would train on, so the
 tests check what reached training, not only the wiring. The decision under test: a run
-trains on the TFDS data plus the latest span only (README.md, "New data as spans").
+trains on the TFDS data plus the latest span only (docs/operating.md, "New data as spans").
 """
 import collections
 import glob
