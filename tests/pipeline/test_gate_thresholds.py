@@ -95,8 +95,8 @@ def test_drift_within_the_change_thresholds_is_stopped_by_the_floor_bounds():
   step = gate.max_fid_increase * 0.99, gate.max_class_accuracy_drop * 0.99
   assert len(_accepted_chain(*_BENCH, *step)) <= 2
   assert len(_accepted_chain(*_README, *step)) <= 2
-  # FID alone (class accuracy steady): the FID cap stops it too.
-  assert len(_accepted_chain(*_README, step[0], 0.0)) <= 6
+  # FID alone (class accuracy steady): the FID cap stops it too, later (docs/gate.md).
+  assert len(_accepted_chain(*_README, step[0], 0.0)) <= 9
   # Each step on its own is inside the change thresholds: the floor, not they, stopped it.
   config, _ = _gate_config()
   release = _README[0]
