@@ -18,18 +18,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from components.sample_quality import classifier  # pylint: disable=wrong-import-position
-from models import sample_statistics as statistics  # pylint: disable=wrong-import-position
-from models import mnist_idx  # pylint: disable=wrong-import-position
+from models import gate_floor, mnist_idx  # pylint: disable=wrong-import-position
 
 
-def _embed(path, images, batch=500):
-  logits, embeddings = [], []
-  for start in range(0, len(images), batch):
-    x = (images[start:start + batch].astype(np.float32) / 255.0)[..., None]
-    l, e = classifier.classify(path, x)
-    logits.append(l)
-    embeddings.append(e)
-  return np.concatenate(logits), np.concatenate(embeddings)
+def _unit(images_uint8):
+  return (images_uint8.astype(np.float32) / 255.0)[..., None]
 
 
 def main():
@@ -43,15 +36,13 @@ def main():
       key=os.path.getmtime)
   train_x, _ = mnist_idx.load(args.mnist_dir, 'train', limit=args.n)
   test_x, test_y = mnist_idx.load(args.mnist_dir, 'test', limit=args.n)
-  _, train_e = _embed(path, train_x)
-  test_logits, test_e = _embed(path, test_x)
-  fid = statistics.frechet_distance(statistics.Moments().add(train_e),
-                                    statistics.Moments().add(test_e))
-  score = statistics.ClassProbabilitySums().add(statistics.softmax(test_logits)).score()
-  accuracy = float(np.mean(np.argmax(test_logits, -1) == test_y))
+  # The pipeline's own floor computation (what the ClassifierTrainer writes to floor.json).
+  floor = gate_floor.measure(lambda x: classifier.classify(path, x), _unit(train_x),
+                             _unit(test_x), test_y)
   print(f'classifier: {path}')
-  print(f'N={args.n}  FID(real train, real test)={fid:.3f}  MNIST score(real test)={score:.3f}  '
-        f'classifier accuracy(real test)={accuracy:.4f}')
+  print(f'N={args.n}  FID(real train, real test)={floor["fid"]:.3f}  MNIST score(real test)='
+        f'{floor["mnist_score"]:.3f}  classifier accuracy(real test)='
+        f'{floor["class_accuracy"]:.4f}')
 
 
 if __name__ == '__main__':

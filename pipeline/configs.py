@@ -59,8 +59,8 @@ class GateThresholds:
   min_mnist_score: float = 8.0
   min_class_accuracy: float = 0.85
   # Against the baseline (skipped on the first run, which has no baseline). FID increases
-  # are RELATIVE (0.10: at most 10% above the baseline's FID; before issue 11 they were
-  # absolute), class-accuracy drops are absolute points.
+  # are RELATIVE (0.10: at most 10% above the baseline's FID), class-accuracy drops are
+  # absolute points.
   max_fid_increase: float = 0.10
   max_class_accuracy_drop: float = 0.005
   # A TFLite variant against this run's fp32 TFLite model (eval_configs.int8_gate).

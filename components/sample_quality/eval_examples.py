@@ -30,9 +30,10 @@ BASELINE_NOISE_FEATURE = 'baseline_noise'
 _Model = tfx.types.standard_artifacts.Model
 
 
-def model_spec(model) -> dict:
-  """The checked generator_spec.json of a generator Model artifact (errors name the file)."""
-  return generator_inputs.read_spec(path_utils.serving_model_path(model.uri), gfile=tf.io.gfile)
+def model_spec(model_uri: str) -> dict:
+  """The checked generator_spec.json of the generator Model at `model_uri` (errors name the
+  file)."""
+  return generator_inputs.read_spec(path_utils.serving_model_path(model_uri), gfile=tf.io.gfile)
 
 
 @tfx.dsl.components.component
@@ -51,8 +52,8 @@ def GeneratorEvalExamples(
   `noise` follows `model`'s spec; with a `baseline_model`, `baseline_noise` follows its
   spec. `schema` gives every feature its fixed shape, so TFMA feeds dense tensors.
   """
-  spec = model_spec(model)
-  baseline_spec = model_spec(baseline_model) if baseline_model is not None else None
+  spec = model_spec(model.uri)
+  baseline_spec = model_spec(baseline_model.uri) if baseline_model is not None else None
   files = sorted(tf.io.gfile.glob(
       os.path.join(artifact_utils.get_split_uri([examples], split), '*')))
   records = [r.numpy() for r in tf.data.TFRecordDataset(files, 'GZIP').take(num_samples)]

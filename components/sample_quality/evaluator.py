@@ -44,8 +44,7 @@ def with_classifier_path(eval_config: tfma.EvalConfig, classifier_path: str) -> 
     for metric in spec.metrics:
       if metric.module != metrics.__name__:
         continue
-      text = metric.config.strip() or '{}'
-      config = json.loads(text if text.startswith('{') else '{' + text + '}')
+      config = floor_thresholds.metric_config(metric)
       config['classifier_path'] = classifier_path
       metric.config = json.dumps(config)
   return result

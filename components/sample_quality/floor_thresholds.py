@@ -29,13 +29,14 @@ def _metric_name(metric: tfma.MetricConfig, config: dict) -> str:
   return config.get('name') or getattr(metrics, metric.class_name).default_name
 
 
-def _config(metric: tfma.MetricConfig) -> dict:
+def metric_config(metric: tfma.MetricConfig) -> dict:
+  """A metric's `config` as a dict (TFMA also accepts it without the outer braces)."""
   text = metric.config.strip() or '{}'
   return json.loads(text if text.startswith('{') else '{' + text + '}')
 
 
 def has_factors(eval_config: tfma.EvalConfig) -> bool:
-  return any(metric.module == metrics.__name__ and FACTOR_KEY in _config(metric)
+  return any(metric.module == metrics.__name__ and FACTOR_KEY in metric_config(metric)
              for spec in eval_config.metrics_specs for metric in spec.metrics)
 
 
@@ -49,7 +50,7 @@ def apply(eval_config: tfma.EvalConfig,
     for metric in spec.metrics:
       if metric.module != metrics.__name__:
         continue
-      config = _config(metric)
+      config = metric_config(metric)
       if FACTOR_KEY not in config:
         continue
       factor = float(config.pop(FACTOR_KEY))

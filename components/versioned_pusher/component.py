@@ -31,7 +31,6 @@ from components import artifact_io
 from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
 from components.sample_quality import floor_thresholds
 from components.sample_quality.eval_examples import model_spec
-from components.tflite_export import generator_inputs
 from components.versioned_pusher import publish
 
 TFLITE_VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
@@ -94,10 +93,7 @@ def baseline_preset(model_blessing) -> Optional[str]:
   """The preset of the baseline the SavedModel gate compared with, from its blessing."""
   uri = model_blessing.get_string_custom_property(
       evaluator_constants.ARTIFACT_PROPERTY_BASELINE_MODEL_URI_KEY)
-  if not uri:
-    return None
-  return generator_inputs.read_spec(path_utils.serving_model_path(uri),
-                                    gfile=tf.io.gfile).get('preset')
+  return model_spec(uri).get('preset') if uri else None
 
 
 def _set_release_blessing(release_blessing, model, blessed: bool) -> None:
@@ -162,7 +158,7 @@ def VersionedPusher(
       'gates': {'saved_model': gate_record(model_evaluation),
                 **{name: gate_record(evaluation)
                    for name, (_, evaluation) in tflite_gates.items()}},
-      **preset_change(model_spec(model).get('preset'), baseline_preset(model_blessing)),
+      **preset_change(model_spec(model.uri).get('preset'), baseline_preset(model_blessing)),
       'lineage': {
           'model_id': model.id, 'model_uri': model.uri,
           'baseline_model_id': model_blessing.get_int_custom_property(

@@ -59,30 +59,15 @@ def _write_examples(path, images, labels):
 def tfrecord_fn_args(mnist_small, tmp_path):
   """Builds a real TFX FnArgs (DataAccessor from an Examples artifact) over gzip TFRecords
   in the ExampleGen's format: image = 784 int64, label = 1 int64."""
-  from tfx.components.trainer import fn_args_utils  # pylint: disable=g-import-not-at-top
-  from tfx.components.util import tfxio_utils  # pylint: disable=g-import-not-at-top
-  from tfx.types import standard_artifacts  # pylint: disable=g-import-not-at-top
+  from tests.support import gan_fn_args  # pylint: disable=g-import-not-at-top
   images, labels = mnist_small
   root = tmp_path / 'examples'
   _write_examples(str(root / 'Split-train' / 'data_tfrecord-00000-of-00001.gz'),
                   images[:512], labels[:512])
   _write_examples(str(root / 'Split-eval' / 'data_tfrecord-00000-of-00001.gz'),
                   images[512:640], labels[512:640])
-  examples = standard_artifacts.Examples()
-  examples.uri = str(root)
-  examples.split_names = '["train", "eval"]'
-  accessor = fn_args_utils.DataAccessor(
-      tf_dataset_factory=tfxio_utils.get_tf_dataset_factory_from_artifact([examples], []),
-      record_batch_factory=None, data_view_decode_fn=None)
 
   def make(custom_config, train_steps):
-    return fn_args_utils.FnArgs(
-        working_dir=str(tmp_path / 'work'),
-        train_files=[str(root / 'Split-train' / '*')],
-        eval_files=[str(root / 'Split-eval' / '*')],
-        train_steps=train_steps, eval_steps=None,
-        schema_path=os.path.join(REPO, 'pipeline', 'schema', 'schema.pbtxt'),
-        serving_model_dir=str(tmp_path / 'serving'),
-        model_run_dir=str(tmp_path / 'model_run'),
-        data_accessor=accessor, custom_config=custom_config)
+    return gan_fn_args.make(root, tmp_path / 'model', tmp_path / 'model_run', custom_config,
+                            train_steps)
   return make
