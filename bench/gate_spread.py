@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # pylint: disable=wrong-import-position
 import tensorflow as tf
 
-from components.sample_quality import classifier as classifier_lib
+from components.sample_quality import classifier_runner as classifier_lib
 from components.sample_quality import metrics
 from components.tflite_export import generator_inputs
 from models import classifier as clf

@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from components.sample_quality import classifier  # pylint: disable=wrong-import-position
+from components.sample_quality import classifier_runner  # pylint: disable=wrong-import-position
 from models import gate_floor, mnist_idx  # pylint: disable=wrong-import-position
 
 
@@ -37,7 +37,7 @@ def main():
   train_x, _ = mnist_idx.load(args.mnist_dir, 'train', limit=args.n)
   test_x, test_y = mnist_idx.load(args.mnist_dir, 'test', limit=args.n)
   # The pipeline's own floor computation (what the ClassifierTrainer writes to floor.json).
-  floor = gate_floor.measure(lambda x: classifier.classify(path, x), _unit(train_x),
+  floor = gate_floor.measure(lambda x: classifier_runner.classify(path, x), _unit(train_x),
                              _unit(test_x), test_y)
   print(f'classifier: {path}')
   print(f'N={args.n}  FID(real train, real test)={floor["fid"]:.3f}  MNIST score(real test)='

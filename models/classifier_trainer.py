@@ -4,7 +4,7 @@ Trains models/classifier.py's CNN on the train split (Keras `fit` is fine here: 
 GANs need our own loop), measures accuracy on the whole eval split (the official 10,000
 test images), refuses to export below `min_accuracy`, and exports a SavedModel whose
 `serving_default(images float32 [N, 28, 28, 1] in [0, 1])` returns `logits` and
-`embedding` (the penultimate layer) — the contract of components/sample_quality/classifier.py.
+`embedding` (the penultimate layer) — the contract of components/sample_quality/classifier_runner.py.
 
 Beside the export it writes the gate's floor, `floor.json` (models/gate_floor.py): the
 sample-quality metrics of real train images against real eval images with this very

@@ -1,6 +1,6 @@
 """The Trainers' input: Examples -> tf.data batches of (images, labels), from TFX's FnArgs.
 
-Shared by the GAN trainer (models/trainer.py) and the evaluation classifier
+Shared by the GAN trainer (models/gan_trainer.py) and the evaluation classifier
 (models/classifier_trainer.py). The Trainer's data accessor (TFXIO) reads the Examples
 when there is one and a schema; without them (tools, some tests) the gzip TFRecords are
 read directly. Batches follow models/data.py's contract.

@@ -195,8 +195,8 @@ class Gan:
     real = self._scale(images)
     fake = self.generator(self._noise(tf.shape(labels)[0], step, _D_NOISE), labels,
                           training=True)
-    d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
-    return self._metrics(d_loss, tf.constant(0.0), rl, fl, [d_norm])
+    d_loss, real_logits, fake_logits, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
+    return self._metrics(d_loss, tf.constant(0.0), real_logits, fake_logits, [d_norm])
 
   def _replica_step(self, images, labels, step):
     if self.preset.simultaneous:
@@ -206,22 +206,22 @@ class Gan:
     z = self._noise(batch, step, _D_NOISE)
     if self.preset.g_noise == 'fresh':
       fake = self.generator(z, labels, training=True)
-      d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
+      d_loss, real_logits, fake_logits, d_norm = self._d_update(real, labels, tf.cast(fake, tf.float32))
       g_losses, g_norms = zip(*[self._g_update(labels, self._noise(batch, step, _G_NOISE + k))
                                 for k in range(n_g)])
-      return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl, [d_norm, *g_norms])
+      return self._metrics(d_loss, tf.add_n(g_losses) / n_g, real_logits, fake_logits, [d_norm, *g_norms])
     # 'shared': every update of the step sees the same z. G's weights do not change during
     # the D update, so its first G update would recompute the very same fakes: record G's
     # forward pass once and let both updates use it (one G forward less per step).
     with tf.GradientTape() as g_tape:
       fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
       with g_tape.stop_recording():
-        d_loss, rl, fl, d_norm = self._d_update(real, labels, tf.stop_gradient(fake))
+        d_loss, real_logits, fake_logits, d_norm = self._d_update(real, labels, tf.stop_gradient(fake))
       g_loss = self.loss.generator(self._d_logits(fake, labels))  # the updated D
     g_norm = self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
     more = [self._g_update(labels, z) for _ in range(1, n_g)]
     g_losses, g_norms = [g_loss] + [m[0] for m in more], [g_norm] + [m[1] for m in more]
-    return self._metrics(d_loss, tf.add_n(g_losses) / n_g, rl, fl, [d_norm, *g_norms])
+    return self._metrics(d_loss, tf.add_n(g_losses) / n_g, real_logits, fake_logits, [d_norm, *g_norms])
 
   def _replica_simultaneous(self, images, labels, step):
     """tensorflow.org DCGAN style: one G forward feeds both losses; both apply at once."""
@@ -229,11 +229,11 @@ class Gan:
     z = self._noise(tf.shape(labels)[0], step, _D_NOISE)
     with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
       fake = tf.cast(self.generator(z, labels, training=True), tf.float32)
-      rl, fl = self._d_real_fake(real, fake, labels)
-      g_loss, d_loss = self.loss.generator(fl), self.loss.discriminator(rl, fl)
+      real_logits, fake_logits = self._d_real_fake(real, fake, labels)
+      g_loss, d_loss = self.loss.generator(fake_logits), self.loss.discriminator(real_logits, fake_logits)
     g_norm = self._apply(self.g_opt, g_tape, g_loss, self.generator.trainable_variables)
     d_norm = self._apply(self.d_opt, d_tape, d_loss, self.discriminator.trainable_variables)
-    return self._metrics(d_loss, g_loss, rl, fl, [d_norm, g_norm])
+    return self._metrics(d_loss, g_loss, real_logits, fake_logits, [d_norm, g_norm])
 
 
 def _norm(*norms):

@@ -34,7 +34,7 @@ def train(config, dataset, train_steps, run_dir, strategy=None, preset=None,
   replaces the config's (experiments with architecture variants). `warm_start_dir` holds a
   checkpoint of models/warm_start.py: if it fits, the networks and step counter start from
   it and `train_steps` more steps are trained; a checkpoint in `checkpoint_dir` still wins.
-  `checkpoint_dir` defaults to `<run_dir>/checkpoints` (models/trainer.py puts it where the
+  `checkpoint_dir` defaults to `<run_dir>/checkpoints` (models/gan_trainer.py puts it where the
   next execution of the same training finds it).
   """
   preset = preset or config.effective_preset()

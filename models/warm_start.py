@@ -53,7 +53,7 @@ def usable_base(directory: str, gan) -> Optional[dict]:
   info_path = os.path.join(directory, INFO)
   if not tf.io.gfile.exists(info_path):
     logging.warning('Warm start skipped: no %s in %s (a model exported before warm start '
-                    'existed, or not by models.trainer); training from scratch.', INFO,
+                    'existed, or not by models.gan_trainer); training from scratch.', INFO,
                     directory)
     return None
   with tf.io.gfile.GFile(info_path) as f:

@@ -179,7 +179,7 @@ def create_pipeline(
     gate: configs.GateThresholds = configs.GATE,
     eval_samples: int = configs.EVAL_SAMPLES,
     tflite_parity_samples: int = 1000,
-    trainer_run_fn: str = 'models.trainer.run_fn',
+    trainer_run_fn: str = 'models.gan_trainer.run_fn',
     stop_after: Optional[str] = None,
     warm_start: bool = configs.WARM_START,
     incoming_dir: Optional[str] = configs.INCOMING_DIR,

@@ -137,7 +137,7 @@ def test_beam_arguments_reach_the_containers(job):
 def test_trainer_parameters(job):
   assert json.loads(_parameter(job, 'Trainer', 'custom_config')) == {'preset': 'cdcgan'}
   assert json.loads(_parameter(job, 'Trainer', 'train_args')) == {'num_steps': 1234}
-  assert _parameter(job, 'Trainer', 'run_fn') == 'models.trainer.run_fn'
+  assert _parameter(job, 'Trainer', 'run_fn') == 'models.gan_trainer.run_fn'
   assert _parameter(job, 'ClassifierTrainer', 'run_fn') == 'models.classifier_trainer.run_fn'
   assert _parameter(job, 'GeneratorEvalExamples', 'num_samples') == '500'
 

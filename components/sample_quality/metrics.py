@@ -15,7 +15,7 @@ import tensorflow_model_analysis as tfma
 from tensorflow_model_analysis import constants
 from tensorflow_model_analysis.metrics import metric_types
 
-from components.sample_quality import classifier
+from components.sample_quality import classifier_runner
 from models import sample_statistics as statistics
 
 FID_NAME = 'fid'
@@ -69,11 +69,11 @@ class _ClassifierCombiner(beam.CombineFn):
   def _flush(self, accumulator: _Accumulator) -> None:
     if not accumulator.fake:
       return
-    fake_logits, fake_embedding = classifier.classify(self._classifier_path,
+    fake_logits, fake_embedding = classifier_runner.classify(self._classifier_path,
                                                       np.stack(accumulator.fake))
     real_embedding = None
     if self._metric.needs_real:
-      _, real_embedding = classifier.classify(self._classifier_path, np.stack(accumulator.real))
+      _, real_embedding = classifier_runner.classify(self._classifier_path, np.stack(accumulator.real))
     self._metric.update(accumulator.stats, fake_logits, fake_embedding, real_embedding,
                         np.asarray(accumulator.labels))
     accumulator.fake, accumulator.real, accumulator.labels = [], [], []

@@ -50,9 +50,9 @@ def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any]
                                  bool(exec_properties.get(INT8_IO_KEY)))
   images = generator.generate_batched(feed['noise'], feed.get('label'))
   figures = parity.compare(reference, images)
-  one = {name: values[:1] for name, values in feed.items()}
+  first_input = {name: values[:1] for name, values in feed.items()}
   runs = int(exec_properties.get(LATENCY_RUNS_KEY) or 100)
-  latency_ms = generator.latency_ms(one['noise'], one.get('label'), runs=runs)
+  latency_ms = generator.latency_ms(first_input['noise'], first_input.get('label'), runs=runs)
   result = dict(figures, size_bytes=len(model_bytes), latency_ms=latency_ms,
                 weights=weights, io=generator.io_details())
   logging.info('TFLite %-12s size %8d B  PSNR %7.2f dB  max|err| %.4g  mean|err| %.4g  '

@@ -37,7 +37,7 @@ TFLITE_VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
 # The variants with a gate of their own; fp32 is their baseline (TFMA cannot compare a TFLite
 # model with the SavedModel), checked against the SavedModel by TFLiteExport's parity.
 GATED_TFLITE_VARIANTS = ('fp16', 'dynamic_int8', 'int8')
-_A = tfx.dsl.components.InputArtifact
+_Input = tfx.dsl.components.InputArtifact
 _STD = tfx.types.standard_artifacts
 
 
@@ -107,15 +107,15 @@ def _set_release_blessing(release_blessing, model, blessed: bool) -> None:
 
 @tfx.dsl.components.component
 def VersionedPusher(
-    model: _A[_STD.Model],
-    model_blessing: _A[SavedModelBlessing],
-    model_evaluation: _A[_STD.ModelEvaluation],
-    fp32: _A[_STD.Model], fp16: _A[_STD.Model], dynamic_int8: _A[_STD.Model],
-    int8: _A[_STD.Model],
-    fp16_blessing: _A[TFLiteModelBlessing], fp16_evaluation: _A[_STD.ModelEvaluation],
-    dynamic_int8_blessing: _A[TFLiteModelBlessing],
-    dynamic_int8_evaluation: _A[_STD.ModelEvaluation],
-    int8_blessing: _A[TFLiteModelBlessing], int8_evaluation: _A[_STD.ModelEvaluation],
+    model: _Input[_STD.Model],
+    model_blessing: _Input[SavedModelBlessing],
+    model_evaluation: _Input[_STD.ModelEvaluation],
+    fp32: _Input[_STD.Model], fp16: _Input[_STD.Model], dynamic_int8: _Input[_STD.Model],
+    int8: _Input[_STD.Model],
+    fp16_blessing: _Input[TFLiteModelBlessing], fp16_evaluation: _Input[_STD.ModelEvaluation],
+    dynamic_int8_blessing: _Input[TFLiteModelBlessing],
+    dynamic_int8_evaluation: _Input[_STD.ModelEvaluation],
+    int8_blessing: _Input[TFLiteModelBlessing], int8_evaluation: _Input[_STD.ModelEvaluation],
     pushed_model: tfx.dsl.components.OutputArtifact[_STD.PushedModel],
     release_blessing: tfx.dsl.components.OutputArtifact[_STD.ModelBlessing],
     serving_dir: tfx.dsl.components.Parameter[str],

@@ -8,7 +8,7 @@ import sys
 import pytest
 import tensorflow as tf
 
-from models import export, trainer
+from models import export, gan_trainer
 from models.presets import PRESETS
 from tests.models.test_presets import make_gan
 
@@ -66,7 +66,7 @@ def _load_elsewhere(paths, tmp_path):
 def test_run_fn_and_every_preset_export_load_without_project_code(tfrecord_fn_args, tmp_path):
   fn_args = tfrecord_fn_args({'preset': 'default', 'batch_size': 16, 'sample_interval': 2},
                              train_steps=3)
-  trainer.run_fn(fn_args)
+  gan_trainer.run_fn(fn_args)
   assert os.path.exists(os.path.join(fn_args.model_run_dir, 'samples', 'step_0000002.png'))
   assert tf.io.gfile.glob(os.path.join(fn_args.model_run_dir, 'tensorboard', '*'))
   paths = {'default': fn_args.serving_model_dir}

@@ -1,6 +1,6 @@
 """A GAN training killed mid-way continues in the next execution (models/resume.py).
 
-The kill is a real SIGKILL of a child process running models.trainer.run_fn; the rerun is
+The kill is a real SIGKILL of a child process running models.gan_trainer.run_fn; the rerun is
 a new execution as TFX makes it: the same inputs, a new model_run_dir.
 """
 import json
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from models import data, loop, resume, trainer
+from models import data, gan_trainer, loop, resume
 from models.config import TrainConfig
 from models.gan import Gan
 from tests.support import gan_fn_args, kill
@@ -84,8 +84,8 @@ def test_rerun_after_a_kill_continues_from_the_killed_runs_checkpoint(examples, 
   caplog.set_level('INFO')
   rerun = gan_fn_args.make(examples, tmp_path / 'rerun_model', model_run / '71', _CONFIG,
                            _STEPS)
-  assert trainer.resume_dir(rerun) == str(folder)  # same inputs, new run dir: same folder
-  trainer.run_fn(rerun)
+  assert gan_trainer.resume_dir(rerun) == str(folder)  # same inputs, new run dir: same folder
+  gan_trainer.run_fn(rerun)
 
   (run,) = recorded
   assert run['start'] == killed_at and run['steps'] == _STEPS - killed_at
@@ -100,7 +100,7 @@ def test_rerun_after_a_kill_continues_from_the_killed_runs_checkpoint(examples, 
   assert run['d_iterations'] == int(expected.d_opt.iterations.numpy()) > 0
   for a, b in zip(_weights(expected), run['weights']):
     np.testing.assert_array_equal(a, b)
-  with open(os.path.join(trainer.warm_start_dir(rerun.serving_model_dir), 'info.json')) as f:
+  with open(os.path.join(gan_trainer.warm_start_dir(rerun.serving_model_dir), 'info.json')) as f:
     assert json.load(f)['step'] == _STEPS
   assert not folders()  # removed after the successful export
 
@@ -109,19 +109,19 @@ def test_other_inputs_do_not_resume_and_a_success_removes_stale_folders(
     examples, tmp_path, recorded, monkeypatch):
   model_run = tmp_path / 'model_run'
   config = dict(_CONFIG, checkpoint_interval=2)
-  real_dataset = trainer.train_dataset
+  real_dataset = gan_trainer.train_dataset
   # Interrupted: 10 steps asked, the data ends after 6 (checkpoints at 2, 4, 6).
-  monkeypatch.setattr(trainer, 'train_dataset', lambda *a: real_dataset(*a).take(6))
+  monkeypatch.setattr(gan_trainer, 'train_dataset', lambda *a: real_dataset(*a).take(6))
   interrupted = gan_fn_args.make(examples, tmp_path / 'm1', model_run / '1', config, 10)
   with pytest.raises((StopIteration, tf.errors.OutOfRangeError)):
-    trainer.run_fn(interrupted)
-  stale = trainer.resume_dir(interrupted)
+    gan_trainer.run_fn(interrupted)
+  stale = gan_trainer.resume_dir(interrupted)
   assert _latest_step(stale) == 6
-  monkeypatch.setattr(trainer, 'train_dataset', real_dataset)
+  monkeypatch.setattr(gan_trainer, 'train_dataset', real_dataset)
 
   other = gan_fn_args.make(examples, tmp_path / 'm2', model_run / '2', config, 8)
-  assert trainer.resume_dir(other) != stale
-  trainer.run_fn(other)
+  assert gan_trainer.resume_dir(other) != stale
+  gan_trainer.run_fn(other)
   assert recorded[-1]['start'] == 0 and recorded[-1]['steps'] == 8  # did not resume
   assert not list(model_run.glob(resume.PREFIX + '*'))  # its own and the stale one
 
@@ -131,8 +131,8 @@ def test_other_inputs_do_not_resume_and_a_success_removes_stale_folders(
 def test_the_fingerprint_covers_every_training_input(change, examples, tmp_path):
   base = gan_fn_args.make(examples, tmp_path / 'm', tmp_path / 'run' / '1', _CONFIG, 300)
   same = gan_fn_args.make(examples, tmp_path / 'n', tmp_path / 'run' / '2', _CONFIG, 300)
-  key = trainer.resume_dir(base)
-  assert trainer.resume_dir(same) == key  # another execution of the same training
+  key = gan_trainer.resume_dir(base)
+  assert gan_trainer.resume_dir(same) == key  # another execution of the same training
   if change == 'train_steps':
     changed = gan_fn_args.make(examples, tmp_path / 'n', tmp_path / 'run' / '2', _CONFIG, 301)
   elif change in ('preset', 'config'):
@@ -149,7 +149,7 @@ def test_the_fingerprint_covers_every_training_input(change, examples, tmp_path)
     with open(examples / 'Split-train' / 'data_tfrecord-00001-of-00001.gz', 'wb') as f:
       f.write(b'x')
     changed = same
-  assert trainer.resume_dir(changed) != key
+  assert gan_trainer.resume_dir(changed) != key
 
 
 def test_a_checkpoint_that_does_not_fit_is_named(mnist_small, tmp_path):

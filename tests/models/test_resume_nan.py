@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from models import data, loop, trainer
+from models import data, gan_trainer, loop
 from models.config import TrainConfig
 from models.gan import NONFINITE_KINDS, nonfinite_kinds
 from models.presets import PRESETS
@@ -94,5 +94,5 @@ def test_infinite_learning_rate_via_run_fn_exports_nothing(tfrecord_fn_args):
   fn_args = tfrecord_fn_args({'preset': 'mlp', 'lr_d': float('inf'), 'batch_size': 16,
                               'sample_interval': 0}, train_steps=5)
   with pytest.raises(loop.NonFiniteLossError, match='no model was exported'):
-    trainer.run_fn(fn_args)
+    gan_trainer.run_fn(fn_args)
   assert not os.path.exists(os.path.join(fn_args.serving_model_dir, 'saved_model.pb'))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from models import data, loop, trainer, warm_start
+from models import data, gan_trainer, loop, warm_start
 from models.config import TrainConfig
 from models.gan import Gan
 
@@ -92,15 +92,15 @@ def test_unusable_base_is_skipped(first_run, tmp_path):
 def test_run_fn_continues_from_the_base_models_weights(tfrecord_fn_args, tmp_path):
   config = {'preset': 'mlp', 'batch_size': 16, 'sample_interval': 0}
   first = tfrecord_fn_args(config, train_steps=3)
-  trainer.run_fn(first)  # a first run: no base model
+  gan_trainer.run_fn(first)  # a first run: no base model
   # Run 2 from run 1's model, with learning rates 0 so training cannot move the weights.
   second = attr.evolve(
       tfrecord_fn_args(dict(config, lr_g=0.0, lr_d=0.0), train_steps=3),
       serving_model_dir=str(tmp_path / 'second' / 'Format-Serving'),
       model_run_dir=str(tmp_path / 'second' / 'model_run'),
       base_model=first.serving_model_dir)
-  trainer.run_fn(second)
-  prefixes = [os.path.join(trainer.warm_start_dir(args.serving_model_dir), warm_start.CHECKPOINT)
+  gan_trainer.run_fn(second)
+  prefixes = [os.path.join(gan_trainer.warm_start_dir(args.serving_model_dir), warm_start.CHECKPOINT)
               for args in (first, second)]
   saved = [tf.train.load_checkpoint(prefix) for prefix in prefixes]
   weights = [name for name, _ in tf.train.list_variables(prefixes[0])
@@ -108,7 +108,7 @@ def test_run_fn_continues_from_the_base_models_weights(tfrecord_fn_args, tmp_pat
   assert weights
   for name in weights:
     np.testing.assert_array_equal(saved[0].get_tensor(name), saved[1].get_tensor(name))
-  steps = [json.load(open(os.path.join(trainer.warm_start_dir(args.serving_model_dir),
+  steps = [json.load(open(os.path.join(gan_trainer.warm_start_dir(args.serving_model_dir),
                                        warm_start.INFO)))['step'] for args in (first, second)]
   assert steps == [3, 6]  # run 2 trained its 3 steps on top of run 1's
   # And the exported generators draw the same images.
