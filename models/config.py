@@ -7,7 +7,7 @@ None keep the preset's own value; `effective_preset()` applies the rest.
 import dataclasses
 from typing import Any, Mapping, Optional
 
-from models.presets import Preset, get_preset
+from models.presets import DEFAULT_PRESET, Preset, get_preset
 
 # Config fields that override the Preset field of the same name.
 _PRESET_OVERRIDES = ('batch_size', 'lr_g', 'lr_d', 'beta_1', 'g_steps_per_d',
@@ -30,7 +30,7 @@ def from_custom_config(config_class, custom_config: Optional[Mapping[str, Any]])
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-  preset: str = 'default'
+  preset: str = DEFAULT_PRESET
   batch_size: Optional[int] = None  # global batch (split across replicas)
   lr_g: Optional[float] = None
   lr_d: Optional[float] = None

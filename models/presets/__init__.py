@@ -8,6 +8,9 @@ from models.presets.base import IMAGE_SHAPE, NUM_CLASSES, Preset
 _MODULES = (default, mlp, dcgan_layers, cdcgan, dcgan_upsample, dcgan_tutorial)
 PRESETS = {m.PRESET.name: m.PRESET for m in _MODULES}
 
+# The preset a run trains when none is named (TrainConfig, the pipeline's PRESET knob).
+DEFAULT_PRESET = default.PRESET.name
+
 
 def get_preset(name: str) -> Preset:
   try:
