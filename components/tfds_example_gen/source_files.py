@@ -4,23 +4,16 @@ TFDS would otherwise try the network for a missing file, or fail deep inside its
 manager for a damaged one. Checking sizes and the SHA-256 sums TFDS registers for the
 dataset gives an error that names the file, before anything is written.
 """
-import hashlib
 import os
 from typing import List
 
 import tensorflow as tf
 
+from formats import digests
+
 
 class SourceFileError(ValueError):
   """A source file of the dataset is missing, truncated or corrupt."""
-
-
-def _sha256(path: str) -> str:
-  digest = hashlib.sha256()
-  with tf.io.gfile.GFile(path, 'rb') as f:
-    for chunk in iter(lambda: f.read(1 << 20), b''):
-      digest.update(chunk)
-  return digest.hexdigest()
 
 
 def verify_manual_dir(builder, manual_dir: str) -> List[str]:
@@ -38,7 +31,7 @@ def verify_manual_dir(builder, manual_dir: str) -> List[str]:
           f'{path}: missing. Offline ingest of {builder.name!r} needs these files in '
           f'{manual_dir}: {", ".join(sorted(expected))}.')
     size = tf.io.gfile.stat(path).length
-    checksum = _sha256(path)
+    checksum = digests.file_sha256(path, opener=tf.io.gfile.GFile)
     if size != int(info.size) or checksum != info.checksum:
       raise SourceFileError(
           f'{path}: truncated or corrupt ({size} bytes, sha256 {checksum}); '
