@@ -69,7 +69,7 @@ PRESET = Preset(
     beta_1=0.5, pixel_range='symmetric', ema_decay=0.999)
 
 
-# Alternatives measured against PRESET (models/quality.py --variant NAME; see docs/presets.md).
+# Alternatives measured against PRESET (bench/preset_quality.py --variant NAME; see docs/presets.md).
 VARIANTS = {
     'base': {},
     'labelmaps': dict(build_discriminator=functools.partial(Discriminator, label_maps=True)),
