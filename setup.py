@@ -24,6 +24,10 @@ setup(
         'apache-beam[gcp]==2.59.0',
         # The standalone LiteRT interpreter: runs the exported .tflite files without TF.
         'ai-edge-litert==2.3.0',
+        # TFLite Model Metadata in every shipped .tflite (components/tflite_export/metadata.py).
+        # 0.4.4 is the last release, with a cp310 wheel; it accepts protobuf 3.20 and pulls
+        # in pybind11 and sounddevice. Its native part needs the system's libusb-1.0.
+        'tflite-support==0.4.4',
         # PNG grids of generated digits (`python -m models generate`).
         'pillow',
         # kubeflow_v2_runner.py: TFX's Kubeflow V2 / Vertex compiler writes this proto.
