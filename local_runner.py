@@ -23,6 +23,12 @@ stops with one message naming each bad variable, its value and the allowed value
 
 One run at a time per output folder: runs there share ML Metadata and the serving dir, so
 a run that finds `<output>/.run.lock` held exits without running anything.
+
+The console: TensorFlow's known-harmless noise is dropped (pipeline/console_noise.py), a
+run without MNIST_DIR that cannot reach the download hosts stops in seconds with one line
+(pipeline/mnist_download.py), and the run ends with a short summary: pushed or refused
+and by which gate, the version and its folder, the gate's figures against its floor and
+bounds, the wall time (pipeline/run_summary.py).
 """
 import contextlib
 import fcntl
@@ -30,9 +36,19 @@ import os
 import sys
 import time
 
+from pipeline import console_noise
+
+if __name__ == '__main__':
+  # Before TensorFlow is imported: it prints its plugin-registration noise at import.
+  console_noise.install()
+
+# pylint: disable=wrong-import-position
 from absl import logging
 from tfx import v1 as tfx
 
+from pipeline import configs
+from pipeline import mnist_download
+from pipeline import run_summary
 from pipeline.knob_errors import RunSettingsError
 from pipeline.local_pipeline import create_local_pipeline, output_paths
 
@@ -70,8 +86,32 @@ def main():
     # create` loads this file as __main__ in its own process and re-raises a failing
     # SystemExit, so the user sees this one line (`tfx run create` runs it as a script).
     sys.exit(str(error))
-  with run_lock(output_paths(os.path.abspath(output_dir))['run_lock']):
-    tfx.orchestration.LocalDagRunner().run(mnist_gan)
+  paths = output_paths(os.path.abspath(output_dir))
+  offline = mnist_download.offline_problem(
+      os.environ.get('MNIST_DIR'), os.environ.get('TFDS_DATA_DIR') or paths['tfds_data_dir'],
+      configs.DATASET)
+  if offline:
+    sys.exit(offline)  # one line; TFDS itself would retry for minutes, then a traceback
+  started_at = time.time()
+  with run_lock(paths['run_lock']):
+    try:
+      tfx.orchestration.LocalDagRunner().run(mnist_gan)
+    finally:
+      # Also after a failure: the summary names the failed stage under its traceback.
+      print_summary(paths, started_at)
+
+
+def print_summary(paths: dict, started_at: float) -> None:
+  """The end-of-run summary (pipeline/run_summary.py); a broken summary never hides the
+  run's own outcome, so its error is one line."""
+  try:
+    lines = run_summary.summary_lines(
+        tfx.orchestration.metadata.sqlite_metadata_connection_config(paths['metadata_path']),
+        paths['serving_dir'], started_at)
+  except Exception as error:  # pylint: disable=broad-except
+    lines = [f'(no run summary: {type(error).__name__}: {error})']
+  if lines:
+    print('\n'.join(lines), flush=True)
 
 if __name__ == '__main__':
   logging.set_verbosity(logging.INFO)

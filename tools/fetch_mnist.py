@@ -10,7 +10,6 @@ test MNIST_DIR=...` never calls this: a given folder means offline.
 """
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import urllib.parse
@@ -20,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tensorflow_datasets as tfds  # pylint: disable=wrong-import-position
 
 from components.tfds_example_gen import source_files  # pylint: disable=wrong-import-position
+from pipeline.mnist_download import check_reachable  # pylint: disable=wrong-import-position
 
 
 def _builder():
@@ -35,23 +35,13 @@ def cached(cache_dir: str, builder) -> bool:
     return False
 
 
-def _check_reachable(url_infos, timeout_s=10):
-  """Fails in seconds when offline; TFDS's own retries take minutes to give up."""
-  hosts = {urllib.parse.urlparse(url).hostname for url in url_infos}
-  for host in sorted(hosts):
-    try:
-      socket.create_connection((host, 443), timeout=timeout_s).close()
-    except OSError as e:
-      raise OSError(f'{host} is not reachable ({e})') from e
-
-
 def fetch(cache_dir: str, builder=None, download_manager_class=None) -> str:
   """The folder of the verified files, downloading into `cache_dir` only when needed."""
   builder = builder or _builder()
   if cached(cache_dir, builder):
     return cache_dir
   if download_manager_class is None:
-    _check_reachable(builder.url_infos)
+    check_reachable(builder.url_infos)  # fails in seconds offline; TFDS retries for minutes
   manager_class = download_manager_class or tfds.download.DownloadManager
   os.makedirs(cache_dir, exist_ok=True)
   with tempfile.TemporaryDirectory(dir=cache_dir, prefix='.download-') as scratch:
