@@ -11,7 +11,11 @@ OUTPUT_DIR ?= $(CURDIR)/tfx_output
 MNIST_DIR ?=
 # Optional cap on examples per split, for small runs.
 MAX_EXAMPLES ?=
-PIPELINE_NAME ?= mnist_gan
+# The pipeline's name: pipeline/configs.py's PIPELINE_NAME unless given, read with sed
+# (importing configs would load TensorFlow, seconds for every make command).
+CONFIGS_PIPELINE_NAME := $(shell sed -n "s/^PIPELINE_NAME = ['\"]\([^'\"]*\)['\"].*/\1/p" $(CURDIR)/pipeline/configs.py)
+$(if $(CONFIGS_PIPELINE_NAME),,$(error Makefile: no PIPELINE_NAME = '...' line in $(CURDIR)/pipeline/configs.py))
+PIPELINE_NAME ?= $(CONFIGS_PIPELINE_NAME)
 # Where the TFX CLI keeps its registry of local pipelines.
 LOCAL_HOME ?= $(OUTPUT_DIR)/tfx_cli
 
@@ -64,7 +68,7 @@ CRON_SCHEDULE ?= 0 3 * * *
 # set: `tfx run create` builds the pipeline anew from cron's environment, so without them a
 # `make schedule PRESET=mlp` would train the default preset. VAR='value', quoted for sh.
 CRON_KNOB_VARIABLES = PRESET TRAIN_STEPS CLASSIFIER_TRAIN_STEPS EVAL_SAMPLES MAX_EXAMPLES \
-  STOP_AFTER WARM_START INCOMING_DIR TFDS_DATA_DIR $(sort $(filter BEAM_%,$(.VARIABLES)))
+  STOP_AFTER WARM_START INCOMING_DIR GAN_CONFIG TFDS_DATA_DIR $(sort $(filter BEAM_%,$(.VARIABLES)))
 CRON_KNOBS = $(strip $(foreach v,$(CRON_KNOB_VARIABLES),$(if $($(v)),$(v)='$(subst ','\'',$($(v)))')))
 # For pipeline/run_settings.py, which checks it with the other settings of the cron line.
 export CRON_SCHEDULE

@@ -19,7 +19,8 @@ Environment:
   SPEC_FILE       the file written (default tfx_output/<PIPELINE_NAME>_pipeline.json here)
   BEAM_RUNNER, BEAM_...   Beam arguments, see pipeline/beam_args.py
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES, MAX_EXAMPLES, STOP_AFTER,
-  WARM_START      as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
+  WARM_START, GAN_CONFIG
+                  as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
                   (the V2 compiler cannot take the union input it needs)
 Every variable is checked before anything is compiled; a bad one stops with one message
 naming each bad variable, its value and the allowed values (docs/operating.md, "Run knobs").

@@ -2,6 +2,7 @@
 import dataclasses
 import os
 
+from models.presets import DEFAULT_PRESET
 from pipeline import beam_args
 
 PIPELINE_NAME = 'mnist_gan'
@@ -20,7 +21,7 @@ BEAM_PIPELINE_ARGS = beam_args.direct_args(running_mode='in_memory')
 
 # GAN training: a preset of models/presets and its step count (one step = one real batch).
 # 6,000 steps of `default` take about 8 minutes on 2 CPU cores (docs/presets.md).
-PRESET = 'default'
+PRESET = DEFAULT_PRESET
 TRAIN_STEPS = 6000
 
 # Each run continues from the last blessed GAN (G, D, EMA and step) and trains TRAIN_STEPS

@@ -1,5 +1,5 @@
 """Wires the components of the MNIST GAN pipeline; nothing else lives here."""
-from typing import List, Optional
+from typing import Any, List, Mapping, Optional
 
 from ml_metadata.proto import metadata_store_pb2
 from tfx import v1 as tfx
@@ -15,6 +15,7 @@ from components.tfds_example_gen import TfdsExampleGen
 from components.tflite_export.component import TFLiteExport
 from components.versioned_pusher.component import GATED_TFLITE_VARIANTS
 from components.versioned_pusher.component import VersionedPusher
+from models.config import TrainConfig
 from models.presets import get_preset
 from pipeline import configs
 from pipeline import eval_configs
@@ -88,9 +89,13 @@ def training_components(examples, schema, preset: str, train_steps: int,
                         trainer_run_fn: str,
                         base_model: Optional[tfx.dsl.Channel],
                         eval_samples: int = configs.EVAL_SAMPLES,
-                        incoming_examples: Optional[tfx.dsl.Channel] = None
+                        incoming_examples: Optional[tfx.dsl.Channel] = None,
+                        gan_config: Optional[Mapping[str, Any]] = None
                         ) -> List[base_node.BaseNode]:
   """The evaluation classifier and the GAN, both trained by TFX Trainers.
+
+  The GAN Trainer's custom_config is `preset` plus `gan_config`, TrainConfig overrides
+  (models/config.py); without overrides it is `preset` alone.
 
   With a `base_model` the GAN Trainer warm-starts from that model's weights, if it has one.
   With `incoming_examples` (the latest span) the GAN Trainer trains on them besides
@@ -111,7 +116,7 @@ def training_components(examples, schema, preset: str, train_steps: int,
       run_fn=trainer_run_fn, examples=gan_examples, schema=schema,
       train_args=tfx.proto.TrainArgs(num_steps=train_steps),
       eval_args=tfx.proto.EvalArgs(num_steps=0), base_model=base_model,
-      custom_config={'preset': preset})
+      custom_config={'preset': preset, **(gan_config or {})})
   return [classifier_trainer, trainer]
 
 
@@ -183,6 +188,7 @@ def create_pipeline(
     stop_after: Optional[str] = None,
     warm_start: bool = configs.WARM_START,
     incoming_dir: Optional[str] = configs.INCOMING_DIR,
+    gan_config: Optional[Mapping[str, Any]] = None,
 ) -> tfx.dsl.Pipeline:
   """Returns the MNIST GAN pipeline: ingest, validation, training, export, gate, push.
 
@@ -191,10 +197,16 @@ def create_pipeline(
   `warm_start` gives the GAN Trainer the last pushed release's model to continue from.
   `incoming_dir` adds new data arriving as spans (`span-1/`, `span-2/`, ...): the latest
   span is ingested, validated and trained on by the GAN Trainer besides the TFDS data.
+  `gan_config`: TrainConfig overrides besides `preset` for the GAN Trainer (the GAN_CONFIG
+  knob), checked here by TrainConfig so a bad one fails the build, not the Trainer.
   """
   if stop_after not in (None,) + run_knobs.STOP_AFTER_STAGES:
     raise ValueError(f'stop_after={stop_after!r}: one of {run_knobs.STOP_AFTER_STAGES} or None '
                      '(the whole pipeline)')
+  if gan_config and 'preset' in gan_config:
+    raise ValueError(f'gan_config={dict(gan_config)!r}: pass the preset as preset=, not in '
+                     'gan_config')
+  TrainConfig.from_custom_config({'preset': preset, **(gan_config or {})})
   example_gen = TfdsExampleGen(
       data_dir=tfds_data_dir, dataset=dataset, manual_dir=manual_dir,
       max_examples_per_split=max_examples_per_split)
@@ -215,7 +227,8 @@ def create_pipeline(
         examples, schema, preset, train_steps, classifier_train_steps,
         classifier_min_accuracy, trainer_run_fn,
         base_model=release.outputs['model'] if warm_start else None,
-        eval_samples=eval_samples, incoming_examples=incoming_examples)
+        eval_samples=eval_samples, incoming_examples=incoming_examples,
+        gan_config=gan_config)
     for trainer in training:  # nothing trains on data the validation stage rejected
       for anomaly_gate in anomaly_gates:
         trainer.add_upstream_node(anomaly_gate)

@@ -17,7 +17,7 @@ from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 
 _ENV = {'TFX_OUTPUT_DIR': '/data/mnist-gan', 'MNIST_DIR': '/data/mnist', 'PRESET': 'mlp',
-        'TRAIN_STEPS': '321'}
+        'TRAIN_STEPS': '321', 'GAN_CONFIG': 'batch_size=16,g_noise=fresh'}
 
 
 def _same_pipeline_built_directly():
@@ -25,7 +25,8 @@ def _same_pipeline_built_directly():
       pipeline_name=configs.PIPELINE_NAME, pipeline_root='/data/mnist-gan/pipeline_root',
       tfds_data_dir='/data/mnist-gan/tfds', schema_path=configs.SCHEMA_PATH,
       serving_dir='/data/mnist-gan/serving', manual_dir='/data/mnist',
-      beam_pipeline_args=beam_args.beam_args_from_env({}), preset='mlp', train_steps=321)
+      beam_pipeline_args=beam_args.beam_args_from_env({}), preset='mlp', train_steps=321,
+      gan_config={'batch_size': 16, 'g_noise': 'fresh'})
 
 
 def test_dag_builds_the_pipeline_of_create_pipeline():

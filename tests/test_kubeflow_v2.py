@@ -18,6 +18,7 @@ _ENV = {
     'PRESET': 'cdcgan',
     'TRAIN_STEPS': '1234',
     'EVAL_SAMPLES': '500',
+    'GAN_CONFIG': 'lr_g=0.0001,seed=3,jit_compile=true',
 }
 _COMPONENTS = ['TfdsExampleGen', 'CuratedSchemaGen', 'StatisticsGen', 'SchemaGen',
                'ExampleValidator', 'AnomalyGate', 'ClassifierTrainer', 'Trainer', 'TFLiteExport',
@@ -135,7 +136,8 @@ def test_beam_arguments_reach_the_containers(job):
 
 
 def test_trainer_parameters(job):
-  assert json.loads(_parameter(job, 'Trainer', 'custom_config')) == {'preset': 'cdcgan'}
+  assert json.loads(_parameter(job, 'Trainer', 'custom_config')) == {
+      'preset': 'cdcgan', 'lr_g': 0.0001, 'seed': 3, 'jit_compile': True}
   assert json.loads(_parameter(job, 'Trainer', 'train_args')) == {'num_steps': 1234}
   assert _parameter(job, 'Trainer', 'run_fn') == 'models.gan_trainer.run_fn'
   assert _parameter(job, 'ClassifierTrainer', 'run_fn') == 'models.classifier_trainer.run_fn'

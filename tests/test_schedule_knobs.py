@@ -32,7 +32,8 @@ def _assignments(line):
 
 def test_set_knobs_reach_the_cron_line_quoted_for_the_shell(tmp_path):
   result = _schedule(f'OUTPUT_DIR={tmp_path}', 'PRESET=mlp', 'TRAIN_STEPS=10',
-                     'WARM_START=no', 'BEAM_EXTRA_ARGS=--job_name=\'nightly run\'')
+                     'WARM_START=no', 'BEAM_EXTRA_ARGS=--job_name=\'nightly run\'',
+                     'GAN_CONFIG=lr_g=0.0001, g_noise=fresh')
   assert result.returncode == 0, result.stderr[-2000:]
   line = result.stdout.strip()
   assert result.stdout.count('\n') == 1
@@ -41,13 +42,16 @@ def test_set_knobs_reach_the_cron_line_quoted_for_the_shell(tmp_path):
   assert settings['TRAIN_STEPS'] == '10'
   assert settings['WARM_START'] == 'no'
   assert settings['BEAM_EXTRA_ARGS'] == "--job_name='nightly run'"
+  assert settings['GAN_CONFIG'] == 'lr_g=0.0001, g_noise=fresh'
   assert 'EVAL_SAMPLES' not in settings  # unset knobs stay unset: the configs.py value
 
 
 def test_bad_knobs_and_schedule_are_refused_with_their_names(tmp_path):
-  result = _schedule(f'OUTPUT_DIR={tmp_path}', 'PRESET=nope', 'CRON_SCHEDULE=0 3 * *')
+  result = _schedule(f'OUTPUT_DIR={tmp_path}', 'PRESET=nope', 'CRON_SCHEDULE=0 3 * *',
+                     'GAN_CONFIG=lr_g=fast')
   assert result.returncode != 0
   assert result.stdout == ''  # no line to paste into crontab
   assert "PRESET='nope': one of the registered presets" in result.stderr
   assert "CRON_SCHEDULE='0 3 * *': five cron fields" in result.stderr
+  assert "GAN_CONFIG='lr_g=fast': lr_g='fast' is not a number" in result.stderr
   assert 'Traceback' not in result.stderr

@@ -1,6 +1,7 @@
 """Run knobs and settings from the environment: configs.py values unless a variable overrides
 them, and every variable checked when the pipeline is built, naming variable, value and
 allowed values."""
+import json
 import os
 import re
 
@@ -9,7 +10,9 @@ import pytest
 import airflow_dag
 import kubeflow_v2_runner
 from pipeline import configs
+from pipeline import gan_config
 from pipeline import local_pipeline
+from pipeline import pipeline as pipeline_lib
 from pipeline import run_knobs
 from pipeline import run_settings
 from pipeline.knob_errors import RunSettingsError
@@ -23,7 +26,7 @@ def test_unset_or_empty_means_the_configs_values():
               'classifier_train_steps': configs.CLASSIFIER_TRAIN_STEPS,
               'eval_samples': configs.EVAL_SAMPLES, 'max_examples_per_split': None,
               'stop_after': None, 'warm_start': configs.WARM_START,
-              'incoming_dir': configs.INCOMING_DIR}
+              'incoming_dir': configs.INCOMING_DIR, 'gan_config': None}
   assert run_knobs.knobs_from_env({}) == expected
   assert run_knobs.knobs_from_env({'PRESET': '', 'TRAIN_STEPS': '', 'WARM_START': ''}) == expected
 
@@ -32,11 +35,14 @@ def test_variables_override():
   knobs = run_knobs.knobs_from_env({
       'PRESET': 'mlp', 'TRAIN_STEPS': '10', 'CLASSIFIER_TRAIN_STEPS': '20',
       'EVAL_SAMPLES': '30', 'MAX_EXAMPLES': '40', 'STOP_AFTER': 'training',
-      'WARM_START': 'no', 'INCOMING_DIR': '/data/incoming'})
+      'WARM_START': 'no', 'INCOMING_DIR': '/data/incoming',
+      'GAN_CONFIG': 'batch_size=32,lr_g=0.0005,simultaneous=yes,g_noise=fresh'})
   assert knobs == {'preset': 'mlp', 'train_steps': 10, 'classifier_train_steps': 20,
                    'eval_samples': 30, 'max_examples_per_split': 40,
                    'stop_after': 'training', 'warm_start': False,
-                   'incoming_dir': '/data/incoming'}
+                   'incoming_dir': '/data/incoming',
+                   'gan_config': {'batch_size': 32, 'lr_g': 0.0005, 'simultaneous': True,
+                                  'g_noise': 'fresh'}}
 
 
 def test_incoming_dir_is_made_absolute_unless_a_url(monkeypatch, tmp_path):
@@ -63,6 +69,10 @@ KNOB_TABLE = [
     ('local', 'STOP_AFTER', 'Training', 'training', _STAGES),
     ('local', 'WARM_START', 'maybe', 'false', '1/true/yes or 0/false/no'),
     ('local', 'INCOMING_DIR', '{missing}', '{folder}', 'an existing folder'),
+    ('local', 'GAN_CONFIG', 'batch_size=abc', 'batch_size=32', "batch_size='abc' is not a whole"),
+    ('local', 'GAN_CONFIG', 'learning_rate=0.1', 'lr_g=0.1', "unknown key 'learning_rate'"),
+    ('local', 'GAN_CONFIG', 'preset=mlp', 'seed=3', 'its own variable, PRESET'),
+    ('local', 'GAN_CONFIG', 'batch_size=0', 'batch_size=1', 'batch_size must be positive'),
     ('local', 'MNIST_DIR', '{file}', '{folder}', 'an existing folder'),
     ('local', 'TFDS_DATA_DIR', '{file}/tfds', '{missing}/tfds', 'a folder this user can write'),
     ('local', 'TFX_OUTPUT_DIR', '{file}', '{missing}', 'a folder this user can write'),
@@ -91,6 +101,7 @@ KNOB_TABLE = [
     ('vertex', 'SERVING_DIR', '/serving', 'gs://b/serving', 'a gs:// folder'),
     ('vertex', 'INCOMING_DIR', 'gs://b/incoming', '', 'unset: span ingest is not supported'),
     ('vertex', 'TRAIN_STEPS', '-5', '10', _WHOLE),
+    ('vertex', 'GAN_CONFIG', 'g_noise=sometimes', 'g_noise=fresh', "'shared', 'fresh'"),
     ('cron', 'CRON_SCHEDULE', '0 3 * *', '*/15 1-5 * jan mon,fri', 'five cron fields'),
     ('cron', 'CRON_SCHEDULE', '61 * * * *', '@daily', 'five cron fields'),
     ('cron', 'CRON_SCHEDULE', '0 3 * * funday', '0 3 * * 0-6/2', 'names for month and weekday'),
@@ -132,6 +143,42 @@ def test_every_knob_is_checked_when_the_pipeline_is_built(tmp_path, runner, vari
   assert line in str(raised.value)
   assert not os.path.exists(output_dir)  # refused before the build wrote anything
   _build(runner, dict(_BASE_ENV[runner], **{variable: good}), output_dir)  # accepted
+
+
+def test_gan_config_reaches_the_gan_trainer(tmp_path):
+  built = local_pipeline.create_local_pipeline(
+      str(tmp_path / 'out'), {'PRESET': 'mlp', 'GAN_CONFIG': 'lr_d=0.0001, d_split_real_fake=1'})
+  [trainer] = [c for c in built.components if c.id == 'Trainer']
+  assert json.loads(trainer.exec_properties['custom_config']) == {
+      'preset': 'mlp', 'lr_d': 0.0001, 'd_split_real_fake': True}
+  [classifier] = [c for c in built.components if c.id == 'ClassifierTrainer']
+  assert 'lr_d' not in json.loads(classifier.exec_properties['custom_config'])
+
+
+def test_without_gan_config_the_trainer_gets_the_preset_alone(tmp_path):
+  built = local_pipeline.create_local_pipeline(str(tmp_path / 'out'), {})
+  [trainer] = [c for c in built.components if c.id == 'Trainer']
+  assert json.loads(trainer.exec_properties['custom_config']) == {'preset': configs.PRESET}
+
+
+def test_a_bad_gan_config_names_the_key_and_every_allowed_key(tmp_path):
+  with pytest.raises(RunSettingsError) as raised:
+    local_pipeline.create_local_pipeline(str(tmp_path / 'out'),
+                                         {'GAN_CONFIG': 'seed=1,lr_g=fast'})
+  [line] = raised.value.problems
+  assert line.startswith("GAN_CONFIG='seed=1,lr_g=fast': lr_g='fast' is not a number; ")
+  assert 'keys: ' + ', '.join(gan_config.KEYS) in line
+  assert 'preset' not in gan_config.KEYS
+
+
+def test_create_pipeline_checks_a_gan_config_given_directly():
+  paths = dict(pipeline_name='p', pipeline_root='/tmp/unused/root',
+               tfds_data_dir='/tmp/unused/tfds', schema_path=configs.SCHEMA_PATH,
+               serving_dir='/tmp/unused/serving')
+  with pytest.raises(ValueError, match='ema_decya'):
+    pipeline_lib.create_pipeline(**paths, gan_config={'ema_decya': 0.9})
+  with pytest.raises(ValueError, match='pass the preset as preset='):
+    pipeline_lib.create_pipeline(**paths, gan_config={'preset': 'mlp'})
 
 
 def test_the_table_covers_every_knob():
