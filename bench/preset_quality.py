@@ -33,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tensorflow as tf
 
 from bench import gate_spread
-from models import data, gate_floor, loop, mnist_idx, noise, observe
+from formats import mnist_idx
+from models import data, gate_floor, loop, noise, observe
 from models.config import TrainConfig
 from models.presets import default as default_module
 from pipeline import configs
@@ -133,11 +134,16 @@ def experiment(args, mnist_dir, scorer):
   return results
 
 
-def main():
-  parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+def add_judge_arguments(parser):
+  """--classifier and --mnist_dir, for every bench that scores with the gate's figures."""
   parser.add_argument('--classifier', required=True,
                       help='gate classifier SavedModel folder (trained there when absent)')
   parser.add_argument('--mnist_dir', default=None, help='default: $MNIST_DIR')
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+  add_judge_arguments(parser)
   parser.add_argument('--preset', default='default')
   parser.add_argument('--variant', default=None, choices=sorted(default_module.VARIANTS))
   parser.add_argument('--minutes', type=float, default=8)
