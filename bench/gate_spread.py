@@ -35,8 +35,9 @@ import tensorflow as tf
 from components.sample_quality import classifier_runner as classifier_lib
 from components.sample_quality import metrics
 from components.tflite_export import generator_inputs
+from formats import mnist_idx
 from models import classifier as clf
-from models import classifier_trainer, data, export, gate_floor, loop, mnist_idx
+from models import classifier_trainer, data, export, gate_floor, loop
 from models.config import TrainConfig
 
 _METRICS = {metrics.FID_NAME: metrics.FrechetDistance, metrics.MNIST_SCORE_NAME: metrics.MnistScore,

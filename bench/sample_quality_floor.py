@@ -14,15 +14,10 @@ import glob
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from components.sample_quality import classifier_runner  # pylint: disable=wrong-import-position
-from models import gate_floor, mnist_idx  # pylint: disable=wrong-import-position
-
-
-def _unit(images_uint8):
-  return (images_uint8.astype(np.float32) / 255.0)[..., None]
+from formats import examples, mnist_idx  # pylint: disable=wrong-import-position
+from models import gate_floor  # pylint: disable=wrong-import-position
 
 
 def main():
@@ -37,8 +32,9 @@ def main():
   train_x, _ = mnist_idx.load(args.mnist_dir, 'train', limit=args.n)
   test_x, test_y = mnist_idx.load(args.mnist_dir, 'test', limit=args.n)
   # The pipeline's own floor computation (what the ClassifierTrainer writes to floor.json).
-  floor = gate_floor.measure(lambda x: classifier_runner.classify(path, x), _unit(train_x),
-                             _unit(test_x), test_y)
+  floor = gate_floor.measure(lambda x: classifier_runner.classify(path, x),
+                             examples.to_unit_images(train_x), examples.to_unit_images(test_x),
+                             test_y)
   print(f'classifier: {path}')
   print(f'N={args.n}  FID(real train, real test)={floor["fid"]:.3f}  MNIST score(real test)='
         f'{floor["mnist_score"]:.3f}  classifier accuracy(real test)='

@@ -25,7 +25,8 @@ from tfx.types import standard_artifacts
 from tfx.utils import path_utils
 
 from components.tflite_export import executor, generator_inputs, litert_runner
-from models import export, loop, mnist_idx
+from formats import mnist_idx
+from models import export, loop
 from models.config import TrainConfig
 from models.data import numpy_dataset
 from models.presets import PRESETS, get_preset

@@ -34,7 +34,8 @@ import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from models import data, gan, loop, mnist_idx  # pylint: disable=wrong-import-position
+from formats import mnist_idx  # pylint: disable=wrong-import-position
+from models import data, gan, loop  # pylint: disable=wrong-import-position
 from models.config import TrainConfig  # pylint: disable=wrong-import-position
 
 MACHINERY = dict(checkpoint_interval=100, sample_interval=100, summary_interval=20,

@@ -2,18 +2,21 @@
 
 Used by tests, benchmarks, the sample-quality tools and SpanExampleGen (new data arriving
 as IDX files), so `read_idx` checks the header against the file and names the file in
-every error rather than returning a silently misshapen array.
+every error rather than returning a silently misshapen array. Local files are read with
+`open`; a caller reading other filesystems (gs:// spans) passes its own opener, which keeps
+this module free of TensorFlow.
 """
 import gzip
 import os
+from typing import BinaryIO, Callable
 
 import numpy as np
-import tensorflow as tf
 
 FILES = {
     'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
     'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'),
 }
+ALL_FILES = tuple(name for pair in FILES.values() for name in pair)
 
 _UNSIGNED_BYTE = 0x08  # the only IDX element type MNIST-style data uses
 
@@ -22,25 +25,34 @@ class IdxFormatError(ValueError):
   """The file is not a well-formed unsigned-byte IDX file."""
 
 
-def _raw_bytes(path):
-  """The file's bytes, gunzipped when its name ends in .gz (local or gs:// paths)."""
+Opener = Callable[[str, str], BinaryIO]
+
+
+def unreadable(path: str, cause: Exception) -> IdxFormatError:
+  """The error for a file that cannot be read at all (I/O error, damaged gzip)."""
+  return IdxFormatError(f'{path}: cannot read ({cause})')
+
+
+def _raw_bytes(path: str, opener: Opener) -> bytes:
+  """The file's bytes, gunzipped when its name ends in .gz."""
   try:
-    with tf.io.gfile.GFile(path, 'rb') as f:
+    with opener(path, 'rb') as f:
       if path.endswith('.gz'):
         with gzip.GzipFile(fileobj=f) as unzipped:
           return unzipped.read()
       return f.read()
-  except (OSError, EOFError, tf.errors.OpError) as e:  # gzip.BadGzipFile is an OSError
-    raise IdxFormatError(f'{path}: cannot read ({e})') from e
+  except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+    raise unreadable(path, e) from e
 
 
-def read_idx(path):
+def read_idx(path: str, opener: Opener = open) -> np.ndarray:
   """Returns the uint8 array an IDX file holds (gz or raw), its shape from the header.
 
-  Raises IdxFormatError naming `path` for a wrong magic number, an element type other
-  than unsigned byte, or a length that does not match the header's dimensions.
+  `opener(path, 'rb')` opens the file (builtin `open` by default). Raises IdxFormatError
+  naming `path` for an unreadable file, a wrong magic number, an element type other than
+  unsigned byte, or a length that does not match the header's dimensions.
   """
-  data = _raw_bytes(path)
+  data = _raw_bytes(path, opener)
   if len(data) < 4 or data[:2] != b'\0\0':
     raise IdxFormatError(f'{path}: not an IDX file (magic number {data[:4].hex() or "empty"}, '
                          f'expected 0000080N)')

@@ -6,6 +6,8 @@ space rather than Inception's). Inputs are images in [0, 1], [N, 28, 28, 1].
 """
 import keras
 
+from formats import examples
+
 L = keras.layers
 EMBEDDING_DIM = 128
 EMBEDDING_LAYER = 'embedding'
@@ -13,7 +15,7 @@ EMBEDDING_LAYER = 'embedding'
 
 def build_classifier(dropout=0.25):
   """Returns a Keras model images -> logits; its 'embedding' layer is the penultimate one."""
-  inputs = keras.Input((28, 28, 1), name='images')
+  inputs = keras.Input(examples.MODEL_IMAGE_SHAPE, name='images')
   h = L.Conv2D(32, 3, activation='relu')(inputs)
   h = L.Conv2D(64, 3, activation='relu')(h)
   h = L.MaxPooling2D(2)(h)
@@ -21,7 +23,7 @@ def build_classifier(dropout=0.25):
   h = L.MaxPooling2D(2)(h)
   h = L.Dropout(dropout)(L.Flatten()(h))
   embedding = L.Dense(EMBEDDING_DIM, activation='relu', name=EMBEDDING_LAYER)(h)
-  logits = L.Dense(10, name='logits')(L.Dropout(dropout)(embedding))
+  logits = L.Dense(examples.NUM_CLASSES, name='logits')(L.Dropout(dropout)(embedding))
   return keras.Model(inputs, logits, name='mnist_classifier')
 
 

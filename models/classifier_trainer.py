@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from formats import examples
 from models import classifier as clf
 from models import examples_input
 from models import gate_floor
@@ -54,7 +55,8 @@ class ClassifierModule(tf.Module):
     self.variables_to_save = [getattr(v, 'value', v) for v in model.weights]
     self.serve = tf.function(
         lambda images: dict(zip(('logits', 'embedding'), self._model(images))),
-        input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32, name='images')])
+        input_signature=[tf.TensorSpec([None, *examples.MODEL_IMAGE_SHAPE], tf.float32,
+                                       name='images')])
 
 
 def _dataset(fn_args, files, config, repeat):

@@ -1,21 +1,22 @@
 """tf.data pipelines yielding (images float32 [B, 28, 28, 1] in [0, 1], labels int32 [B]).
 
-This is the contract of the training loop. Sources: tf.Example TFRecords (the ExampleGen's
-`image`: 784 int64, `label`: 1 int64), feature dicts from a TFXIO dataset factory, or numpy
-arrays (tests, benchmarks). Batches have a fixed size (drop_remainder) so the step traces
-once, XLA sees static shapes and replicas get equal shares.
+This is the contract of the training loop. Sources: tf.Example TFRecords in the layout of
+formats/examples.py, feature dicts from a TFXIO dataset factory, or numpy arrays (tests,
+benchmarks). Batches have a fixed size (drop_remainder) so the step traces once, XLA sees
+static shapes and replicas get equal shares.
 """
 import tensorflow as tf
 
-FEATURE_SPEC = {
-    'image': tf.io.FixedLenFeature([784], tf.int64),
-    'label': tf.io.FixedLenFeature([1], tf.int64),
-}
+from formats import examples
+
+FEATURE_SPEC = {name: tf.io.FixedLenFeature([size], tf.as_dtype(examples.INT_DTYPE))
+                for name, size in examples.INT_FEATURES.items()}
 
 
 def to_images_labels(image, label):
   """Raw int features (any leading batch shape) -> the loop's (images, labels) contract."""
-  images = tf.reshape(tf.cast(image, tf.float32) / 255.0, [-1, 28, 28, 1])
+  images = tf.reshape(tf.cast(image, tf.float32) / float(examples.PIXEL_MAX),
+                      [-1, *examples.MODEL_IMAGE_SHAPE])
   return images, tf.reshape(tf.cast(label, tf.int32), [-1])
 
 
@@ -29,12 +30,13 @@ def _dense(value, width):
 
 def from_feature_dict(features):
   """Decodes a batch from a TFXIO factory (dense, sparse or ragged, per the schema)."""
-  return to_images_labels(_dense(features['image'], 784), _dense(features['label'], 1))
+  return to_images_labels(_dense(features[examples.IMAGE_FEATURE], examples.IMAGE_SIZE),
+                          _dense(features[examples.LABEL_FEATURE], examples.LABEL_SIZE))
 
 
 def _decode_records(serialized):
   features = tf.io.parse_example(serialized, FEATURE_SPEC)
-  return to_images_labels(features['image'], features['label'])
+  return to_images_labels(features[examples.IMAGE_FEATURE], features[examples.LABEL_FEATURE])
 
 
 def tfrecord_dataset(file_patterns, batch_size, shuffle_buffer=10000, seed=0, repeat=True):

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict
 
 import tensorflow_model_analysis as tfma
 
-from components.sample_quality.eval_examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
+from formats.examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
 
 
 class FeatureRenamedSignature:

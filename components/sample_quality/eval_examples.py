@@ -3,7 +3,7 @@
 TFMA evaluates a model by feeding it features by name. Writing the generator's `noise`
 (seeded, in the distribution the trained preset declares in generator_spec.json) next to
 each real `image` and requested `label` lets the SavedModel and every TFLite variant be
-evaluated on identical inputs.
+evaluated on identical inputs. The feature names and sizes are formats/examples.py's.
 
 A baseline model (the last pushed release) may be of another preset, with noise of another
 size and distribution: it gets its own noise, `baseline_noise`, drawn from its own
@@ -24,9 +24,8 @@ from tfx.utils import path_utils
 from tensorflow_metadata.proto.v0 import schema_pb2
 
 from components.tflite_export import generator_inputs
+from formats import examples
 
-NOISE_FEATURE = 'noise'
-BASELINE_NOISE_FEATURE = 'baseline_noise'
 _Model = tfx.types.standard_artifacts.Model
 
 
@@ -60,9 +59,10 @@ def GeneratorEvalExamples(
   if not records:
     raise ValueError(f'split {split!r} of {examples.uri} has no examples')
   # The same seeded draw as the TFLite export's parity inputs (numpy, spec distribution).
-  noise = {NOISE_FEATURE: generator_inputs.noise(spec, len(records), seed)}
+  noise = {examples.NOISE_FEATURE: generator_inputs.noise(spec, len(records), seed)}
   if baseline_spec is not None:
-    noise[BASELINE_NOISE_FEATURE] = generator_inputs.noise(baseline_spec, len(records), seed)
+    noise[examples.BASELINE_NOISE_FEATURE] = generator_inputs.noise(baseline_spec, len(records),
+                                                                    seed)
   out_dir = os.path.join(eval_examples.uri, 'Split-eval')
   tf.io.gfile.makedirs(out_dir)
   with tf.io.TFRecordWriter(os.path.join(out_dir, 'data.tfrecord.gz'), 'GZIP') as writer:
@@ -83,10 +83,10 @@ def GeneratorEvalExamples(
 
 def eval_schema(noise_dim: int, baseline_noise_dim: Optional[int] = None) -> schema_pb2.Schema:
   result = schema_pb2.Schema()
-  features = [('image', schema_pb2.INT, 784), ('label', schema_pb2.INT, 1),
-              (NOISE_FEATURE, schema_pb2.FLOAT, noise_dim)]
+  features = [(name, schema_pb2.INT, size) for name, size in examples.INT_FEATURES.items()]
+  features.append((examples.NOISE_FEATURE, schema_pb2.FLOAT, noise_dim))
   if baseline_noise_dim is not None:
-    features.append((BASELINE_NOISE_FEATURE, schema_pb2.FLOAT, baseline_noise_dim))
+    features.append((examples.BASELINE_NOISE_FEATURE, schema_pb2.FLOAT, baseline_noise_dim))
   for name, kind, size in features:
     feature = result.feature.add(name=name, type=kind)
     feature.shape.dim.add(size=size)

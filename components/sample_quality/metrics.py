@@ -16,13 +16,12 @@ from tensorflow_model_analysis import constants
 from tensorflow_model_analysis.metrics import metric_types
 
 from components.sample_quality import classifier_runner
+from formats import examples
 from models import sample_statistics as statistics
 
 FID_NAME = 'fid'
 MNIST_SCORE_NAME = 'mnist_score'
 CLASS_ACCURACY_NAME = 'class_accuracy'
-IMAGE_FEATURE = 'image'
-LABEL_FEATURE = 'label'
 _BATCH = 256
 
 
@@ -32,7 +31,7 @@ def _generated_image(element: metric_types.StandardMetricInputs, model_name: str
     prediction = prediction[model_name]
   if isinstance(prediction, dict):  # a signature's named outputs
     prediction = prediction['images'] if 'images' in prediction else next(iter(prediction.values()))
-  return np.asarray(prediction, np.float32).reshape(28, 28, 1)
+  return np.asarray(prediction, np.float32).reshape(examples.MODEL_IMAGE_SHAPE)
 
 
 class _Accumulator:
@@ -59,9 +58,8 @@ class _ClassifierCombiner(beam.CombineFn):
     accumulator.fake.append(_generated_image(element, self._key.model_name))
     features = element.features
     if self._metric.needs_real:
-      real = np.asarray(features[IMAGE_FEATURE], np.float32).reshape(28, 28, 1) / 255.0
-      accumulator.real.append(real)
-    accumulator.labels.append(int(np.asarray(features[LABEL_FEATURE]).reshape(-1)[0]))
+      accumulator.real.append(examples.to_unit_images(features[examples.IMAGE_FEATURE])[0])
+    accumulator.labels.append(int(np.asarray(features[examples.LABEL_FEATURE]).reshape(-1)[0]))
     if len(accumulator.fake) >= _BATCH:
       self._flush(accumulator)
     return accumulator
@@ -111,7 +109,8 @@ class _SampleQualityMetric(tfma.metrics.Metric):
       raise ValueError(f'metric {name!r}: classifier_path is not set (the evaluator fills it '
                        'in from the classifier artifact)')
     preprocessor = metric_types.StandardMetricInputsPreprocessor(
-        include_filter={constants.FEATURES_KEY: {IMAGE_FEATURE: {}, LABEL_FEATURE: {}}},
+        include_filter={constants.FEATURES_KEY: {examples.IMAGE_FEATURE: {},
+                                                 examples.LABEL_FEATURE: {}}},
         include_default_inputs=True)
     computations = []
     for model_name in model_names or ['']:

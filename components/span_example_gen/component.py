@@ -22,7 +22,7 @@ class SpanExampleGen(component.FileBasedExampleGen):
   """Writes the latest span of `incoming_dir` as gzip TFRecords, splits train/eval 9:1.
 
   Each span folder holds IDX pairs and/or PNG folders 0/ ... 9/ (span_files.py). Examples
-  have TfdsExampleGen's layout (example_codec.py), so the curated schema validates them.
+  have the layout of formats/examples.py, so the curated schema validates them.
   """
 
   EXECUTOR_SPEC = executor_spec.BeamExecutorSpec(executor.Executor)

@@ -16,12 +16,12 @@ import numpy as np
 from PIL import Image
 import tensorflow as tf
 
-from components.tfds_example_gen import example_codec
-from models import mnist_idx
+from formats import examples
+from formats import mnist_idx
 
 _IDX_IMAGES = re.compile(r'^(?P<name>.*)images-idx3-ubyte(\.gz)?$')
 _IDX_LABELS = re.compile(r'^(?P<name>.*)labels-idx1-ubyte(\.gz)?$')
-_DIGIT_FOLDERS = {str(digit): digit for digit in range(10)}
+_DIGIT_FOLDERS = {str(digit): digit for digit in range(examples.NUM_CLASSES)}
 
 
 class SpanFileError(ValueError):
@@ -70,21 +70,29 @@ def find_sources(pattern: str) -> List[Source]:
   return sources
 
 
+def _read_idx(path: str) -> np.ndarray:
+  """mnist_idx.read_idx through tf.io.gfile, so spans may live on gs://."""
+  try:
+    return mnist_idx.read_idx(path, opener=tf.io.gfile.GFile)
+  except tf.errors.OpError as e:  # gfile's I/O errors are not OSErrors
+    raise mnist_idx.unreadable(path, e) from e
+
+
 def _read_idx_pair(source: Source) -> Iterator[Tuple[np.ndarray, int]]:
   images_path, labels_path = source.paths
-  images, labels = mnist_idx.read_idx(images_path), mnist_idx.read_idx(labels_path)
-  if images.ndim != 3 or images.shape[1:] != example_codec.IMAGE_SHAPE:
+  images, labels = _read_idx(images_path), _read_idx(labels_path)
+  if images.ndim != 3 or images.shape[1:] != examples.IMAGE_SHAPE:
     raise SpanFileError(f'{images_path}: images of shape {images.shape}, expected '
-                        f'(N, {", ".join(map(str, example_codec.IMAGE_SHAPE))})')
+                        f'(N, {", ".join(map(str, examples.IMAGE_SHAPE))})')
   if labels.ndim != 1:
     raise SpanFileError(f'{labels_path}: labels of shape {labels.shape}, expected (N,)')
   if len(labels) != len(images):
     raise SpanFileError(f'{labels_path}: {len(labels)} labels for the {len(images)} images '
                         f'of {images_path}')
-  bad = np.flatnonzero(labels > 9)
+  bad = np.flatnonzero(labels >= examples.NUM_CLASSES)
   if bad.size:
     raise SpanFileError(f'{labels_path}: label {labels[bad[0]]} at index {bad[0]} '
-                        f'({bad.size} labels outside 0..9)')
+                        f'({bad.size} labels outside 0..{examples.NUM_CLASSES - 1})')
   yield from zip(images, labels.astype(int))
 
 
@@ -100,7 +108,7 @@ def _read_png_folder(source: Source) -> Iterator[Tuple[np.ndarray, int]]:
         image.load()
     except (OSError, SyntaxError) as e:  # PIL's errors for unreadable images
       raise SpanFileError(f'{path}: cannot read as PNG ({e})') from e
-    if image.mode != 'L' or image.size != example_codec.IMAGE_SHAPE[::-1]:
+    if image.mode != 'L' or image.size != examples.IMAGE_SHAPE[::-1]:
       raise SpanFileError(f'{path}: {image.size[0]}x{image.size[1]} PNG in mode {image.mode!r}, '
                           'expected 28x28 8-bit grayscale (mode L)')
     yield np.asarray(image, np.uint8), source.label

@@ -14,6 +14,7 @@ from tfx.components.example_gen import base_example_gen_executor
 
 from components.tfds_example_gen import example_codec
 from components.tfds_example_gen import source_files
+from formats import examples
 
 DATASET_KEY = 'dataset'
 DATA_DIR_KEY = 'data_dir'
@@ -52,10 +53,10 @@ class _ToExample(beam.DoFn):
     self._seen = 0
 
   def process(self, element: Dict[str, Any]):
-    image, label = element['image'], element['label']
-    if image.shape[:2] != example_codec.IMAGE_SHAPE:
+    image, label = element['image'], element['label']  # TFDS's feature names for mnist
+    if image.shape[:2] != examples.IMAGE_SHAPE:
       raise ValueError(f'TFDS split {self._split!r}: image of shape {image.shape}, '
-                       f'expected {example_codec.IMAGE_SHAPE}')
+                       f'expected {examples.IMAGE_SHAPE}')
     self._counter.inc()
     self._seen += 1
     if self._seen % _LOG_EVERY == 0:

@@ -11,8 +11,10 @@ from typing import Callable, Optional
 import keras
 import tensorflow as tf
 
-NUM_CLASSES = 10
-IMAGE_SHAPE = (28, 28, 1)
+from formats import examples
+
+NUM_CLASSES = examples.NUM_CLASSES
+IMAGE_SHAPE = examples.MODEL_IMAGE_SHAPE  # what G draws and D judges
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,7 +5,7 @@ import tensorflow as tf
 import tensorflow_model_analysis as tfma
 
 from components.sample_quality import baseline_model
-from components.sample_quality.eval_examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
+from formats.examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
 from pipeline import configs
 from pipeline import eval_configs
 from tests.components import tflite_standins

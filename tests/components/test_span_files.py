@@ -6,7 +6,7 @@ from PIL import Image
 import pytest
 
 from components.span_example_gen import span_files
-from models import mnist_idx
+from formats import mnist_idx
 from tests.support import idx
 
 _RNG = np.random.default_rng(0)

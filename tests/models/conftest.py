@@ -9,9 +9,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if REPO not in sys.path:
   sys.path.insert(0, REPO)
 
-from models import mnist_idx  # pylint: disable=g-import-not-at-top,wrong-import-position
+from formats import mnist_idx  # pylint: disable=g-import-not-at-top,wrong-import-position
 
-_FILES = [f for pair in mnist_idx.FILES.values() for f in pair]
+_FILES = list(mnist_idx.ALL_FILES)
 
 
 def _candidates():

@@ -11,7 +11,8 @@ sys.path.insert(0, REPO)
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-from models import data, loop, mnist_idx
+from formats import mnist_idx
+from models import data, loop
 from models.config import TrainConfig
 x, y = mnist_idx.load(MNIST, limit=512)
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from components.sample_quality.eval_examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
 from components.versioned_pusher import publish
+from formats.examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 from tests.support import gates

@@ -5,11 +5,7 @@ import os
 
 import numpy as np
 
-FILES = {
-    'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
-    'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'),
-}
-ALL_FILES = [name for pair in FILES.values() for name in pair]
+from formats.mnist_idx import ALL_FILES, FILES  # pylint: disable=unused-import  (re-exported)
 
 
 def read_split(mnist_dir: str, split: str):
