@@ -9,8 +9,9 @@ setup(
     name='mnist-gan-tfx',
     version='0.1.0',
     description='A TFX pipeline that trains GANs on MNIST and ships the generator to mobile.',
-    packages=find_packages(include=['pipeline', 'pipeline.*', 'components', 'components.*',
-                                    'models', 'models.*']),
+    packages=find_packages(include=['cli', 'cli.*', 'pipeline', 'pipeline.*', 'components',
+                                    'components.*', 'models', 'models.*', 'formats',
+                                    'formats.*']),
     package_data={'pipeline': ['schema/*.pbtxt']},
     # TFX 1.16 publishes wheels for Python 3.9-3.10 only; TFX >= 1.17 needs glibc >= 2.39.
     python_requires='>=3.9,<3.11',
@@ -28,7 +29,7 @@ setup(
         # 0.4.4 is the last release, with a cp310 wheel; it accepts protobuf 3.20 and pulls
         # in pybind11 and sounddevice. Its native part needs the system's libusb-1.0.
         'tflite-support==0.4.4',
-        # PNG grids of generated digits (`python -m models generate`).
+        # PNG grids of generated digits (`python -m cli generate`).
         'pillow',
         # kubeflow_v2_runner.py: TFX's Kubeflow V2 / Vertex compiler writes this proto.
         # 0.3 and later need protobuf 4, which TF 2.16's stack (protobuf 3.20) rules out.

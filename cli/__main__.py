@@ -1,16 +1,17 @@
-"""Command line of the models package: `python -m models generate --model PATH --out grid.png`.
+"""`python -m cli generate --model PATH --out grid.png`.
 
-Argument parsing only; the work is in models/generate.py. Input errors (bad path, digit,
+Argument parsing only; the work is in cli/generate.py. Input errors (bad path, digit,
 variant) end with a one-line message and exit code 2, not a traceback.
 """
 import argparse
 import sys
 
-from models import generate
+from formats import variants
+from cli import generate
 
 
 def _parser():
-  parser = argparse.ArgumentParser(prog='python -m models')
+  parser = argparse.ArgumentParser(prog='python -m cli')
   commands = parser.add_subparsers(dest='command', required=True)
   gen = commands.add_parser('generate', help='write a PNG grid of generated digits')
   gen.add_argument('--model', required=True,
@@ -22,7 +23,7 @@ def _parser():
   gen.add_argument('--count', type=int, default=16,
                    help='images to draw (per digit when --digit is omitted); default 16')
   gen.add_argument('--seed', type=int, default=0, help='noise seed; default 0')
-  gen.add_argument('--variant', choices=generate.VARIANTS,
+  gen.add_argument('--variant', choices=variants.TFLITE_VARIANTS,
                    help='TFLite variant of a pushed version; default: its SavedModel')
   gen.set_defaults(error=gen.error)  # errors print the subcommand's usage, not the top one
   return parser

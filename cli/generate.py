@@ -1,8 +1,9 @@
 """Draws digits from an exported generator and tiles them into a grayscale PNG grid.
 
 A model is any of: a pushed version folder (or the serving dir whose LATEST names one), a
-generator SavedModel folder, a `.tflite` file, or a TFLite model folder (a file named
-`tflite` + card.json). TensorFlow is imported only for SavedModels and LiteRT only for
+generator SavedModel folder, a `.tflite` file, or a TFLite model folder (the exporter's
+`tflite` + card.json, or a release's `model.tflite` + card.json). The layouts are
+formats/release.py's and formats/tflite_model.py's. TensorFlow is imported only for SavedModels and LiteRT only for
 TFLite files, so a TFLite model draws on a machine with only `ai-edge-litert` (plus numpy
 and Pillow) installed.
 """
@@ -14,27 +15,26 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
-from components.tflite_export import card, generator_inputs
-from components.versioned_pusher import publish
+from components.tflite_export import generator_inputs
+from formats import generator_spec, release, tflite_model
 
-VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')  # = the pusher's tflite/<variant>/ names
 DIGITS = 10
-_PUSHED_TFLITE = 'model.tflite'  # the pusher renames the exporter's `tflite` file to this
-_EXPECTED = ('a pushed version folder (saved_model/, tflite/, manifest.json), a serving dir '
-             'with LATEST, a SavedModel folder (saved_model.pb), a .tflite file or a TFLite '
-             'folder (tflite + card.json)')
+_EXPECTED = (f'a pushed version folder ({release.SAVED_MODEL_DIR}/, {release.TFLITE_DIR}/, '
+             f'{release.MANIFEST}), a serving dir with {release.LATEST}, a SavedModel folder '
+             f'(saved_model.pb), a .tflite file or a TFLite folder ({tflite_model.MODEL_FILE} '
+             f'or {release.TFLITE_FILE} + {tflite_model.CARD_FILE})')
 
 
 def resolve(path: str, variant: Optional[str] = None):
   """('saved_model', folder) or ('tflite', file) for a --model path and --variant."""
   if not os.path.exists(path):
     raise ValueError(f'--model {path} does not exist; expected {_EXPECTED}.')
-  if os.path.isfile(os.path.join(path, publish.LATEST)):
-    path = publish.latest_version(path)
-  if os.path.isfile(os.path.join(path, publish.MANIFEST)):  # a pushed version
+  if os.path.isfile(os.path.join(path, release.LATEST)):
+    path = release.latest_version(path)
+  if release.is_version(path):
     if variant is None:
-      return 'saved_model', os.path.join(path, 'saved_model')
-    tflite = os.path.join(path, 'tflite', variant, _PUSHED_TFLITE)
+      return 'saved_model', release.saved_model_dir(path)
+    tflite = release.tflite_file(path, variant)
     if not os.path.isfile(tflite):
       raise ValueError(f'--variant {variant}: {tflite} is missing from the pushed version.')
     return 'tflite', tflite
@@ -42,7 +42,7 @@ def resolve(path: str, variant: Optional[str] = None):
     raise ValueError(f'--variant needs a pushed version or serving dir; {path} is neither.')
   if os.path.isfile(path) and path.endswith('.tflite'):
     return 'tflite', path
-  for name in (card.TFLITE_FILE, _PUSHED_TFLITE):
+  for name in (tflite_model.MODEL_FILE, release.TFLITE_FILE):
     if os.path.isfile(os.path.join(path, name)):
       return 'tflite', os.path.join(path, name)
   if os.path.isfile(os.path.join(path, 'saved_model.pb')):
@@ -53,17 +53,18 @@ def resolve(path: str, variant: Optional[str] = None):
 def tflite_spec(tflite_path: str) -> dict:
   """The generator's inputs for a .tflite: from card.json beside it, else generator_spec.json."""
   folder = os.path.dirname(tflite_path)
-  card_path = os.path.join(folder, card.CARD_FILE)
+  card_path = os.path.join(folder, tflite_model.CARD_FILE)
   if not os.path.isfile(card_path):
     return generator_inputs.read_spec(folder)
   try:
     with open(card_path) as f:
       content = json.load(f)
-    noise = next(i for i in content['inputs'] if i['name'] == 'noise')
+    noise = next(i for i in content['inputs'] if i['name'] == generator_spec.NOISE_INPUT)
     # Keys as in generator_spec.json, so generator_inputs draws the noise the same way.
     return {'preset': content.get('preset'), 'noise_dim': noise['shape'][-1],
             'noise': noise['distribution'], 'num_classes': DIGITS,
-            'conditional': any(i['name'] == 'label' for i in content['inputs'])}
+            'conditional': any(i['name'] == generator_spec.LABEL_INPUT
+                               for i in content['inputs'])}
   except (ValueError, KeyError, IndexError, StopIteration) as e:
     raise ValueError(f'Unreadable model card {card_path}: {type(e).__name__} {e}') from e
 
@@ -87,9 +88,10 @@ def draw_saved_model(folder: str, labels, count: int, seed: int) -> np.ndarray:
   loaded = tf.saved_model.load(folder)
   # The `generate` signature draws the noise itself; for unconditional G labels only set N.
   labels = np.zeros([count], np.int64) if labels is None else labels
-  out = loaded.signatures['generate'](seed=tf.constant(seed, tf.int64),
-                                      labels=tf.constant(labels, tf.int64))
-  return out['images'].numpy()
+  out = loaded.signatures[generator_spec.GENERATE_SIGNATURE](
+      **{generator_spec.SEED_INPUT: tf.constant(seed, tf.int64),
+         generator_spec.LABELS_INPUT: tf.constant(labels, tf.int64)})
+  return out[generator_spec.IMAGES_OUTPUT].numpy()
 
 
 def draw_tflite(path: str, spec: dict, labels, count: int, seed: int) -> np.ndarray:

@@ -11,7 +11,7 @@ an flock on a file shared by everyone using the parent. Without it a cleaner cou
 folder between its `mkdir` and its `flock` and remove it under its creator.
 
 Local paths only (object stores have no flock). Must not import TensorFlow: publish.py uses
-it and models/generate.py imports publish.py without TensorFlow.
+it, and a LiteRT-only client may import publish.py without TensorFlow.
 """
 import contextlib
 import fcntl

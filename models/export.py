@@ -4,18 +4,15 @@
 `generate(seed int64 scalar, labels int64 [N])` -> same, drawing the noise with stateless
 RNG in the preset's distribution (labels are ignored by unconditional presets but set N).
 A tf.Module with tf.function signatures (not Keras model.save) so the SavedModel loads with
-plain `tf.saved_model.load`, without this project's code.
+plain `tf.saved_model.load`, without this project's code. The names of signatures, tensors
+and the spec file are the contract of formats/generator_spec.py.
 """
-import json
-import os
-
 import tensorflow as tf
 
+from formats import generator_spec as contract
 from models import noise
 from models.observe import to_unit
 from models.presets import IMAGE_SHAPE, NUM_CLASSES
-
-SPEC_FILE = 'generator_spec.json'
 
 
 class GeneratorModule(tf.Module):
@@ -27,11 +24,11 @@ class GeneratorModule(tf.Module):
     self._generator = lambda *args, **kw: generator(*args, **kw)
     self.variables_to_save = [getattr(v, 'value', v) for v in generator.weights]
     self._preset = preset
-    z_spec = tf.TensorSpec([None, preset.noise_dim], tf.float32, name='noise')
+    z_spec = tf.TensorSpec([None, preset.noise_dim], tf.float32, name=contract.NOISE_INPUT)
     if preset.conditional:
       self.serve = tf.function(
           lambda noise, label: self._images(noise, label),
-          input_signature=[z_spec, tf.TensorSpec([None], tf.int64, name='label')])
+          input_signature=[z_spec, tf.TensorSpec([None], tf.int64, name=contract.LABEL_INPUT)])
     else:
       self.serve = tf.function(lambda noise: self._images(noise, None),
                                input_signature=[z_spec])
@@ -41,7 +38,7 @@ class GeneratorModule(tf.Module):
     if labels is None:  # unconditional G ignores labels; give it the same call shape
       labels = tf.zeros(tf.shape(z)[:1], tf.int32)
     images = self._generator(z, tf.cast(labels, tf.int32), training=False)
-    return {'images': to_unit(images, self._preset)}
+    return {contract.IMAGES_OUTPUT: to_unit(images, self._preset)}
 
   def _generate(self, seed, labels):
     labels = tf.cast(labels, tf.int32)
@@ -59,25 +56,21 @@ def spec(preset):
       'noise': noise.describe(preset.noise),
       'num_classes': NUM_CLASSES,
       'image_shape': list(IMAGE_SHAPE),
-      'output_range': [0.0, 1.0],
-      'signatures': {
-          'serving_default': {'inputs': ['noise'] + (['label'] if preset.conditional else []),
-                              'outputs': ['images']},
-          'generate': {'inputs': ['seed', 'labels'], 'outputs': ['images']},
-      },
+      'output_range': list(contract.OUTPUT_RANGE),
+      'signatures': contract.signatures(preset.conditional),
   }
 
 
 def export_generator(generator, preset, export_dir):
   """Writes the SavedModel and generator_spec.json into `export_dir`."""
   module = GeneratorModule(generator, preset)
-  seed_spec = tf.TensorSpec([], tf.int64, name='seed')
+  seed_spec = tf.TensorSpec([], tf.int64, name=contract.SEED_INPUT)
   generate_sig = module.generate.get_concrete_function(
-      seed_spec, tf.TensorSpec([None], tf.int64, name='labels'))
+      seed_spec, tf.TensorSpec([None], tf.int64, name=contract.LABELS_INPUT))
   # Also trace int32 labels so `loaded.generate(seed, int32_labels)` works when called.
   module.generate.get_concrete_function(seed_spec, tf.TensorSpec([None], tf.int32))
   tf.saved_model.save(module, export_dir,
-                      signatures={'serving_default': module.serve, 'generate': generate_sig})
-  with tf.io.gfile.GFile(os.path.join(export_dir, SPEC_FILE), 'w') as f:
-    json.dump(spec(preset), f, indent=2)
+                      signatures={contract.SERVING_SIGNATURE: module.serve,
+                                  contract.GENERATE_SIGNATURE: generate_sig})
+  contract.write(export_dir, spec(preset), opener=tf.io.gfile.GFile)
   return export_dir

@@ -18,6 +18,7 @@ import tensorflow_model_analysis as tfma
 
 from components.sample_quality import floor_thresholds
 from components.sample_quality import metrics
+from formats import generator_spec
 from pipeline.configs import GateThresholds
 
 _LOWER, _HIGHER = tfma.MetricDirection.LOWER_IS_BETTER, tfma.MetricDirection.HIGHER_IS_BETTER
@@ -61,10 +62,10 @@ def _config(model_specs, gate: GateThresholds, conditional: bool, max_fid_increa
 
 
 def saved_model_gate(gate: GateThresholds, conditional: bool) -> tfma.EvalConfig:
-  specs = [tfma.ModelSpec(name='candidate', signature_name='serving_default',
-                          prediction_key='images'),
-           tfma.ModelSpec(name='baseline', signature_name='serving_default',
-                          prediction_key='images', is_baseline=True)]
+  specs = [tfma.ModelSpec(name='candidate', signature_name=generator_spec.SERVING_SIGNATURE,
+                          prediction_key=generator_spec.IMAGES_OUTPUT),
+           tfma.ModelSpec(name='baseline', signature_name=generator_spec.SERVING_SIGNATURE,
+                          prediction_key=generator_spec.IMAGES_OUTPUT, is_baseline=True)]
   return _config(specs, gate, conditional, gate.max_fid_increase,
                  gate.max_class_accuracy_drop)
 

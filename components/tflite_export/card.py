@@ -6,14 +6,19 @@ parity and latency measured against the SavedModel at export time.
 """
 from typing import Any, Dict
 
-CARD_FILE = 'card.json'
-TFLITE_FILE = 'tflite'  # exact name tensorflow-model-analysis loads for model_type='tf_lite'
+from formats import tflite_model, variants
+from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, SERVING_SIGNATURE
+
+CARD_FILE = tflite_model.CARD_FILE
+TFLITE_FILE = tflite_model.MODEL_FILE  # the name TFMA loads for model_type='tf_lite'
 
 _QUANTIZATION = {
-    'fp32': {'weights': 'float32', 'activations': 'float32'},
-    'fp16': {'weights': 'float16 (dequantized to float32 at load)', 'activations': 'float32'},
-    'dynamic_int8': {'weights': 'int8', 'activations': 'float32 (int8 kernels where possible)'},
-    'int8': {'weights': 'int8', 'activations': 'int8'},
+    variants.FP32: {'weights': 'float32', 'activations': 'float32'},
+    variants.FP16: {'weights': 'float16 (dequantized to float32 at load)',
+                    'activations': 'float32'},
+    variants.DYNAMIC_INT8: {'weights': 'int8',
+                            'activations': 'float32 (int8 kernels where possible)'},
+    variants.INT8: {'weights': 'int8', 'activations': 'int8'},
 }
 
 
@@ -28,25 +33,25 @@ def _io_entry(details: Dict[str, Any]) -> Dict[str, Any]:
 def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Any]],
           weights: Dict[str, int], size_bytes: int, parity: Dict[str, Any],
           latency: Dict[str, Any], source_uri: str) -> Dict[str, Any]:
-  noise = dict(_io_entry(io['noise']), name='noise', distribution=spec['noise'],
+  noise = dict(_io_entry(io[NOISE_INPUT]), name=NOISE_INPUT, distribution=spec['noise'],
                meaning=f'latent noise, draw each of the {spec["noise_dim"]} values i.i.d. '
                        'from `distribution` (the training distribution)')
   inputs = [noise]
   if spec['conditional']:
-    inputs.append(dict(_io_entry(io['label']), name='label',
+    inputs.append(dict(_io_entry(io[LABEL_INPUT]), name=LABEL_INPUT,
                        meaning=f'digit to draw: class index 0..{spec["num_classes"] - 1}'))
-  images = dict(_io_entry(io['images']), name='images', range=spec['output_range'],
+  images = dict(_io_entry(io[IMAGES_OUTPUT]), name=IMAGES_OUTPUT, range=spec['output_range'],
                 meaning='grayscale 28x28 digit, 0 = background, 1 = ink (MNIST convention)')
   return {
       'variant': variant,
-      'file': TFLITE_FILE,
+      tflite_model.CARD_FILE_FIELD: TFLITE_FILE,
       'size_bytes': size_bytes,
       'preset': spec.get('preset'),
-      'signature': 'serving_default',
+      'signature': SERVING_SIGNATURE,
       'inputs': inputs,
       'outputs': [images],
       'quantization': dict(_QUANTIZATION[variant], weight_bytes_by_dtype=weights,
-                           io=io['images']['dtype']),
+                           io=io[IMAGES_OUTPUT]['dtype']),
       'parity': parity,
       'latency': latency,
       'source_model_uri': source_uri,

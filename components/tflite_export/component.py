@@ -13,11 +13,15 @@ from tfx.types import component_spec
 from tfx.types import standard_artifacts
 
 from components.tflite_export import executor
+from components.tflite_export.defaults import (DEFAULT_CALIBRATION_SAMPLES,
+                                               DEFAULT_LATENCY_RUNS, DEFAULT_PARITY_SAMPLES)
+from formats import variants
 
-# Minimum PSNR (dB, images in [0, 1]) of each variant vs the SavedModel on 1,000 seeded
-# inputs. Chosen from measurements (docs/export.md): well below what
+# Minimum PSNR (dB, images in [0, 1]) of each variant vs the SavedModel on
+# DEFAULT_PARITY_SAMPLES seeded inputs. Chosen from measurements (docs/export.md): well below what
 # each variant reaches on the presets, well above what a broken conversion gives.
-DEFAULT_MIN_PSNR_DB = {'fp32': 60.0, 'fp16': 30.0, 'dynamic_int8': 25.0, 'int8': 20.0}
+DEFAULT_MIN_PSNR_DB = {variants.FP32: 60.0, variants.FP16: 30.0, variants.DYNAMIC_INT8: 25.0,
+                       variants.INT8: 20.0}
 
 
 def _param(type_, optional=True):
@@ -32,11 +36,11 @@ class TFLiteExportSpec(component_spec.ComponentSpec):
       executor.CALIBRATION_SAMPLES_KEY: _param(int),
       executor.SEED_KEY: _param(int),
       executor.LATENCY_RUNS_KEY: _param(int),
-      **{executor.min_psnr_key(v): _param(float) for v in executor.VARIANTS},
+      **{executor.min_psnr_key(v): _param(float) for v in variants.TFLITE_VARIANTS},
   }
   INPUTS = {executor.MODEL_KEY: component_spec.ChannelParameter(type=standard_artifacts.Model)}
   OUTPUTS = {v: component_spec.ChannelParameter(type=standard_artifacts.Model)
-             for v in executor.VARIANTS}
+             for v in variants.TFLITE_VARIANTS}
 
 
 class TFLiteExport(base_component.BaseComponent):
@@ -51,22 +55,25 @@ class TFLiteExport(base_component.BaseComponent):
       point in its card) instead of float32 I/O. Default False: float I/O, what apps should
       use unless an accelerator needs an all-integer graph.
     min_psnr_db: variant -> minimum PSNR in dB; missing variants use DEFAULT_MIN_PSNR_DB.
-    parity_samples: seeded inputs compared against the SavedModel (default 1,000).
+    parity_samples: seeded inputs compared against the SavedModel (DEFAULT_PARITY_SAMPLES).
     calibration_samples: seeded inputs (every label in turn) calibrating `int8`.
     seed: seed of the parity inputs (calibration uses a different, derived one).
-    latency_runs: timed batch-1 invocations per variant (median reported).
+    latency_runs: timed batch-1 invocations per variant, median reported
+      (DEFAULT_LATENCY_RUNS).
   """
 
   SPEC_CLASS = TFLiteExportSpec
   EXECUTOR_SPEC = executor_spec.ExecutorClassSpec(executor.Executor)
 
   def __init__(self, model: types.BaseChannel, int8_io: bool = False,
-               min_psnr_db: Optional[dict] = None, parity_samples: int = 1000,
-               calibration_samples: int = 500, seed: int = 0, latency_runs: int = 100):
-    unknown = set(min_psnr_db or {}) - set(executor.VARIANTS)
+               min_psnr_db: Optional[dict] = None,
+               parity_samples: int = DEFAULT_PARITY_SAMPLES,
+               calibration_samples: int = DEFAULT_CALIBRATION_SAMPLES, seed: int = 0,
+               latency_runs: int = DEFAULT_LATENCY_RUNS):
+    unknown = set(min_psnr_db or {}) - set(variants.TFLITE_VARIANTS)
     if unknown:
       raise ValueError(f'min_psnr_db has unknown variants {sorted(unknown)}; '
-                       f'known: {executor.VARIANTS}')
+                       f'known: {variants.TFLITE_VARIANTS}')
     if parity_samples < 1 or calibration_samples < 1 or latency_runs < 1:
       raise ValueError('parity_samples, calibration_samples and latency_runs must be >= 1')
     thresholds = dict(DEFAULT_MIN_PSNR_DB, **(min_psnr_db or {}))
@@ -74,5 +81,5 @@ class TFLiteExport(base_component.BaseComponent):
         model=model, int8_io=int8_io, parity_samples=parity_samples,
         calibration_samples=calibration_samples, seed=seed, latency_runs=latency_runs,
         **{executor.min_psnr_key(v): float(t) for v, t in thresholds.items()},
-        **{v: types.Channel(type=standard_artifacts.Model) for v in executor.VARIANTS})
+        **{v: types.Channel(type=standard_artifacts.Model) for v in variants.TFLITE_VARIANTS})
     super().__init__(spec=spec)

@@ -17,9 +17,10 @@ from typing import Dict, List, Tuple
 import numpy as np
 
 from components.tflite_export import fixups
+from formats import generator_spec, variants
 
-VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
-SIGNATURE = 'serving_default'
+VARIANTS = variants.TFLITE_VARIANTS
+SIGNATURE = generator_spec.SERVING_SIGNATURE
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _OP_PATTERNS = (
     re.compile(r"'(tfl?\.\w+)' op is neither a custom op nor a flex op"),
@@ -50,13 +51,13 @@ def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np
   """The converter configured for one variant (TensorFlow is imported only here)."""
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir, signature_keys=[SIGNATURE])
-  if variant == 'fp32':
+  if variant == variants.FP32:
     return converter
   converter.optimizations = [tf.lite.Optimize.DEFAULT]
-  if variant == 'fp16':
+  if variant == variants.FP16:
     converter.target_spec.supported_types = [tf.float16]
-  elif variant == 'int8':
-    count = len(calibration['noise'])
+  elif variant == variants.INT8:
+    count = len(calibration[generator_spec.NOISE_INPUT])
 
     def representative_dataset():
       # One example per step, as a phone would call it; covers every label (see executor).
@@ -70,7 +71,7 @@ def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np
     if int8_io:
       converter.inference_input_type = tf.int8
       converter.inference_output_type = tf.int8
-  elif variant != 'dynamic_int8':
+  elif variant != variants.DYNAMIC_INT8:
     raise ValueError(f'Unknown TFLite variant {variant!r}; known: {VARIANTS}')
   return converter
 
@@ -91,8 +92,8 @@ def _child_main(job_path: str) -> int:
       with open(status, 'w') as f:
         json.dump({'failed': variant, 'error': translate_error(variant, str(e))}, f)
       return 2
-    if variant == 'int8':
-      model, repaired['int8'] = fixups.fix_one_hot_quantization(model)
+    if variant == variants.INT8:
+      model, repaired[variants.INT8] = fixups.fix_one_hot_quantization(model)
     with open(os.path.join(job['out_dir'], f'{variant}.tflite'), 'wb') as f:
       f.write(model)
   with open(status, 'w') as f:

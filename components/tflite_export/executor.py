@@ -26,9 +26,12 @@ from tfx.utils import path_utils
 from components import artifact_io, scratch_dirs
 from components.tflite_export import card, checks, convert, generator_inputs, litert_runner
 from components.tflite_export import parity
+from components.tflite_export.defaults import (DEFAULT_CALIBRATION_SAMPLES,
+                                               DEFAULT_LATENCY_RUNS, DEFAULT_PARITY_SAMPLES)
+from formats import generator_spec, variants
 
 MODEL_KEY = 'model'
-VARIANTS = convert.VARIANTS
+VARIANTS = variants.TFLITE_VARIANTS
 INT8_IO_KEY = 'int8_io'
 PARITY_SAMPLES_KEY = 'parity_samples'
 CALIBRATION_SAMPLES_KEY = 'calibration_samples'
@@ -38,6 +41,10 @@ LATENCY_RUNS_KEY = 'latency_runs'
 
 def min_psnr_key(variant: str) -> str:
   return f'min_psnr_db_{variant}'
+
+
+def latency_runs(exec_properties: Dict[str, Any]) -> int:
+  return int(exec_properties.get(LATENCY_RUNS_KEY) or DEFAULT_LATENCY_RUNS)
 
 
 def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any],
@@ -51,8 +58,8 @@ def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any]
   images = generator.generate_batched(feed['noise'], feed.get('label'))
   figures = parity.compare(reference, images)
   first_input = {name: values[:1] for name, values in feed.items()}
-  runs = int(exec_properties.get(LATENCY_RUNS_KEY) or 100)
-  latency_ms = generator.latency_ms(first_input['noise'], first_input.get('label'), runs=runs)
+  latency_ms = generator.latency_ms(first_input['noise'], first_input.get('label'),
+                                    runs=latency_runs(exec_properties))
   result = dict(figures, size_bytes=len(model_bytes), latency_ms=latency_ms,
                 weights=weights, io=generator.io_details())
   logging.info('TFLite %-12s size %8d B  PSNR %7.2f dB  max|err| %.4g  mean|err| %.4g  '
@@ -114,11 +121,12 @@ class Executor(base_executor.BaseExecutor):
 
     seed = int(exec_properties.get(SEED_KEY) or 0)
     feed = generator_inputs.as_feed(*generator_inputs.inputs(
-        spec, int(exec_properties.get(PARITY_SAMPLES_KEY) or 1000), seed))
+        spec, int(exec_properties.get(PARITY_SAMPLES_KEY) or DEFAULT_PARITY_SAMPLES), seed))
     # Calibration draws from the same distribution with another seed: the parity set is not
     # seen during calibration, as real phone inputs will not be.
     calibration = generator_inputs.as_feed(*generator_inputs.inputs(
-        spec, int(exec_properties.get(CALIBRATION_SAMPLES_KEY) or 500), seed + 1_000_003))
+        spec, int(exec_properties.get(CALIBRATION_SAMPLES_KEY) or DEFAULT_CALIBRATION_SAMPLES),
+        seed + 1_000_003))
     reference = parity.reference_images(fn, feed)
     del fn
 
@@ -137,13 +145,14 @@ class Executor(base_executor.BaseExecutor):
           os.makedirs(folder)
           shutil.move(paths[variant], os.path.join(folder, card.TFLITE_FILE))
           parity_entry = {
-              'reference': 'SavedModel serving_default, same inputs',
+              'reference': f'SavedModel {generator_spec.SERVING_SIGNATURE}, same inputs',
               'samples': len(feed['noise']), 'seed': seed,
               'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
               'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
-              'calibration_samples': len(calibration['noise']) if variant == 'int8' else None}
+              'calibration_samples': (len(calibration['noise']) if variant == variants.INT8
+                                      else None)}
           latency = {'ms_per_image_batch1_threads1': r['latency_ms'], 'statistic': 'median',
-                     'runs': int(exec_properties.get(LATENCY_RUNS_KEY) or 100),
+                     'runs': latency_runs(exec_properties),
                      'measured_on': 'export host CPU (indicative; phones differ)'}
           content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
                                parity_entry, latency, model.uri)

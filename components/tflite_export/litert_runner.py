@@ -12,7 +12,9 @@ from ai_edge_litert import schema_py_generated as schema
 from ai_edge_litert.interpreter import Interpreter
 import numpy as np
 
-SIGNATURE = 'serving_default'
+from components.tflite_export.defaults import DEFAULT_LATENCY_RUNS
+from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, SERVING_SIGNATURE
+SIGNATURE = SERVING_SIGNATURE
 _FLOATS = (np.float32, np.float16)
 _QUANT_OPS = ('QUANTIZE', 'DEQUANTIZE')
 
@@ -67,13 +69,13 @@ class LiteRTGenerator:
 
   def generate(self, noise: np.ndarray, label: Optional[np.ndarray] = None) -> np.ndarray:
     """float32 [N, 28, 28, 1] in [0, 1] from noise [N, noise_dim] (and labels [N])."""
-    feed = {'noise': self._feed('noise', noise)}
-    if 'label' in self.inputs:
+    feed = {NOISE_INPUT: self._feed(NOISE_INPUT, noise)}
+    if LABEL_INPUT in self.inputs:
       if label is None:
         raise ValueError('This generator is conditional: pass `label` (digits 0-9).')
-      feed['label'] = self._feed('label', label)
-    out = self.runner(**feed)['images']
-    scale, zero_point = self.outputs['images']['quantization']
+      feed[LABEL_INPUT] = self._feed(LABEL_INPUT, label)
+    out = self.runner(**feed)[IMAGES_OUTPUT]
+    scale, zero_point = self.outputs[IMAGES_OUTPUT]['quantization']
     if np.issubdtype(out.dtype, np.integer) and scale:
       return dequantize(out, scale, zero_point)
     return out.astype(np.float32)
@@ -89,7 +91,7 @@ class LiteRTGenerator:
              for i in range(0, len(noise), batch_size)]
     return np.concatenate(parts)
 
-  def latency_ms(self, noise, label=None, runs=100, warmup=10) -> float:
+  def latency_ms(self, noise, label=None, runs=DEFAULT_LATENCY_RUNS, warmup=10) -> float:
     """Median wall time of one `generate` call on these inputs, in milliseconds."""
     for _ in range(warmup):
       self.generate(noise, label)

@@ -11,7 +11,9 @@ from typing import Any, Dict, Optional
 import numpy as np
 import tensorflow as tf
 
-SIGNATURE = 'serving_default'
+from formats import generator_spec
+from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT
+SIGNATURE = generator_spec.SERVING_SIGNATURE
 # PSNR of identical images is infinite; report this ceiling instead (JSON/MLMD need finite).
 MAX_PSNR_DB = 200.0
 
@@ -36,17 +38,21 @@ def load_generator(model_dir: str, spec: Dict[str, Any]):
                      f'(has {sorted(loaded.signatures)})')
   fn = loaded.signatures[SIGNATURE]
   inputs = fn.structured_input_signature[1]
-  expected = ['label', 'noise'] if spec['conditional'] else ['noise']
+  expected = sorted([NOISE_INPUT] + ([LABEL_INPUT] if spec['conditional'] else []))
   problems = []
   if sorted(inputs) != expected:
     problems.append(f'inputs {sorted(inputs)}, expected {expected}')
-  elif inputs['noise'].shape.as_list() != [None, spec['noise_dim']]:
-    problems.append(f'noise shape {inputs["noise"].shape}, expected [None, {spec["noise_dim"]}]')
+  elif inputs[NOISE_INPUT].shape.as_list() != [None, spec['noise_dim']]:
+    problems.append(f'{NOISE_INPUT} shape {inputs[NOISE_INPUT].shape}, '
+                    f'expected [None, {spec["noise_dim"]}]')
   outputs = fn.structured_outputs
-  if sorted(outputs) != ['images'] or outputs['images'].shape.as_list()[1:] != [28, 28, 1]:
-    problems.append(f'outputs {outputs}, expected images [None, 28, 28, 1]')
+  if (sorted(outputs) != [IMAGES_OUTPUT]
+      or outputs[IMAGES_OUTPUT].shape.as_list()[1:] != generator_spec.IMAGE_SHAPE):
+    problems.append(f'outputs {outputs}, expected {IMAGES_OUTPUT} '
+                    f'[None, {", ".join(map(str, generator_spec.IMAGE_SHAPE))}]')
   if problems:
-    raise ValueError(f'SavedModel at {model_dir} does not match its generator_spec.json: '
+    raise ValueError(f'SavedModel at {model_dir} does not match its '
+                     f'{generator_spec.SPEC_FILE}: '
                      + '; '.join(problems))
   fn.loaded = loaded  # keep the trackable objects alive as long as the function
   return fn
@@ -55,12 +61,12 @@ def load_generator(model_dir: str, spec: Dict[str, Any]):
 def reference_images(fn, feed: Dict[str, np.ndarray], batch_size: int = 250) -> np.ndarray:
   """SavedModel output for `feed` (name -> array), batched, as float32 numpy."""
   specs = fn.structured_input_signature[1]
-  count = len(feed['noise'])
+  count = len(feed[NOISE_INPUT])
   parts = []
   for i in range(0, count, batch_size):
     batch = {name: tf.constant(values[i:i + batch_size], specs[name].dtype)
              for name, values in feed.items()}
-    parts.append(fn(**batch)['images'].numpy())
+    parts.append(fn(**batch)[IMAGES_OUTPUT].numpy())
   return np.concatenate(parts).astype(np.float32)
 
 

@@ -32,11 +32,11 @@ from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelB
 from components.sample_quality import floor_thresholds
 from components.sample_quality.eval_examples import model_spec
 from components.versioned_pusher import publish
+from formats import release, tflite_model, variants
 
-TFLITE_VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
-# The variants with a gate of their own; fp32 is their baseline (TFMA cannot compare a TFLite
-# model with the SavedModel), checked against the SavedModel by TFLiteExport's parity.
-GATED_TFLITE_VARIANTS = ('fp16', 'dynamic_int8', 'int8')
+# The variant names are formats/variants.py's; kept under these names for the pipeline.
+TFLITE_VARIANTS = variants.TFLITE_VARIANTS
+GATED_TFLITE_VARIANTS = variants.GATED_VARIANTS
 _Input = tfx.dsl.components.InputArtifact
 _STD = tfx.types.standard_artifacts
 
@@ -120,14 +120,15 @@ def VersionedPusher(
     release_blessing: tfx.dsl.components.OutputArtifact[_STD.ModelBlessing],
     serving_dir: tfx.dsl.components.Parameter[str],
 ) -> None:
-  """Writes <serving_dir>/<version>/{saved_model, tflite/<variant>/, manifest.json}."""
-  variants = {'fp32': fp32, 'fp16': fp16, 'dynamic_int8': dynamic_int8, 'int8': int8}
-  tflite_gates = {'fp16': (fp16_blessing, fp16_evaluation),
-                  'dynamic_int8': (dynamic_int8_blessing, dynamic_int8_evaluation),
-                  'int8': (int8_blessing, int8_evaluation)}
+  """Writes <serving_dir>/<version>/ in the layout of formats/release.py."""
+  # The inputs are named after the variants (a TFX component's inputs are its parameters).
+  given = locals()
+  tflite_models = {v: given[v] for v in variants.TFLITE_VARIANTS}
+  tflite_gates = {v: (given[f'{v}_blessing'], given[f'{v}_evaluation'])
+                  for v in variants.GATED_VARIANTS}
   problems = blessing_problems({
       gate_name(): (model_blessing, model),
-      **{gate_name(v): (blessing, variants[v]) for v, (blessing, _) in tflite_gates.items()}})
+      **{gate_name(v): (blessing, tflite_models[v]) for v, (blessing, _) in tflite_gates.items()}})
   if problems:
     refusal = 'Not pushed: ' + '; '.join(problems)
     logging.warning(refusal)
@@ -138,22 +139,26 @@ def VersionedPusher(
 
   def fill(folder):  # a local folder; the sources may be gs:// URIs
     artifact_io.copy_tree(path_utils.serving_model_path(model.uri),
-                          os.path.join(folder, 'saved_model'))
-    for name, artifact in variants.items():
+                          release.saved_model_dir(folder))
+    for name, artifact in tflite_models.items():
       source = path_utils.serving_model_path(artifact.uri)
-      target = os.path.join(folder, 'tflite', name)
-      os.makedirs(target)
-      tf.io.gfile.copy(os.path.join(source, 'tflite'), os.path.join(target, 'model.tflite'))
-      tf.io.gfile.copy(os.path.join(source, 'card.json'), os.path.join(target, 'card.json'))
+      os.makedirs(release.tflite_dir(folder, name))
+      tf.io.gfile.copy(os.path.join(source, tflite_model.MODEL_FILE),
+                       release.tflite_file(folder, name))
+      # The card names the file beside it, which the release renames.
+      card = json.loads(artifact_io.read_text(os.path.join(source, tflite_model.CARD_FILE)))
+      with open(release.card_file(folder, name), 'w') as f:
+        json.dump(release.released_card(card), f, indent=2)
 
   tflite_metrics = {name: overall_metrics(evaluation)
                     for name, (_, evaluation) in tflite_gates.items()}
   # fp32 is every TFLite gate's baseline: its own values, as the int8 evaluation measured them.
-  tflite_metrics['fp32'] = overall_metrics(int8_evaluation, model_name='baseline')
+  tflite_metrics[variants.REFERENCE_VARIANT] = overall_metrics(
+      tflite_gates[variants.INT8][1], model_name='baseline')
   manifest = {
       'metrics': {'saved_model': overall_metrics(model_evaluation),
                   'baseline': overall_metrics(model_evaluation, model_name='baseline'),
-                  'tflite': {name: tflite_metrics[name] for name in TFLITE_VARIANTS}},
+                  'tflite': {name: tflite_metrics[name] for name in variants.TFLITE_VARIANTS}},
       # Per gate: the floor this run's classifier measured and the bounds it applied.
       'gates': {'saved_model': gate_record(model_evaluation),
                 **{name: gate_record(evaluation)
@@ -165,7 +170,7 @@ def VersionedPusher(
               evaluator_constants.ARTIFACT_PROPERTY_BASELINE_MODEL_ID_KEY) or None,
           'model_blessing_id': model_blessing.id,
           'tflite_blessing_ids': {v: blessing.id for v, (blessing, _) in tflite_gates.items()},
-          'tflite_ids': {name: a.id for name, a in variants.items()}},
+          'tflite_ids': {name: a.id for name, a in tflite_models.items()}},
   }
   target = publish.publish(serving_dir, fill, manifest)
   logging.info('Pushed version %s to %s.', os.path.basename(target), serving_dir)

@@ -15,56 +15,30 @@ raises PublishError naming the serving directory.
 
 That is for a local serving directory. Object stores (gs://) have neither an atomic folder
 rename nor flock: a serving directory given as a URI is published by remote_publish.py.
-This module must not import TensorFlow (models/generate.py reads LATEST with it).
+This module must not import TensorFlow: a LiteRT-only client can publish or read with it.
+The layout (LATEST, manifest.json, version folders) is formats/release.py's.
 """
 import contextlib
 import fcntl
 import glob
-import hashlib
 import json
 import os
 import shutil
-import time
 import uuid
-from typing import Callable, Dict, Optional
+from typing import Callable, Optional
 
 from components import scratch_dirs
+from components.versioned_pusher.publish_shared import (POINTER_PREFIX, PublishError,
+                                                        file_inventory, publish_error,
+                                                        version_after)
+from formats.release import LATEST, MANIFEST, latest_version
 
-MANIFEST = 'manifest.json'
-LATEST = 'LATEST'
+# Re-exported names: callers and tests use publish.<name> for the whole publishing API.
+__all__ = ['LATEST', 'MANIFEST', 'POINTER_PREFIX', 'PublishError', 'file_inventory',
+           'latest_version', 'new_version', 'publish', 'publish_error', 'version_after']
+
 LOCK_FILE = '.publish.lock'  # held while a version is moved into place
 STAGING_PREFIX = '.staging-'  # a version being assembled
-POINTER_PREFIX = f'.{LATEST}-'  # a new LATEST being written, renamed over LATEST
-
-
-class PublishError(OSError):
-  """A publication failed; nothing was published and LATEST is unchanged."""
-
-
-def publish_error(serving_dir: str, previous: Optional[str], cause: Exception):
-  message = (f'Publishing into {serving_dir} failed, nothing was published (LATEST still '
-             f'names {previous or "no version"}): {type(cause).__name__}: {cause}')
-  code = getattr(cause, 'errno', None)
-  return PublishError(code, message) if code is not None else PublishError(message)
-
-
-def _sha256(path: str) -> str:
-  digest = hashlib.sha256()
-  with open(path, 'rb') as f:
-    for chunk in iter(lambda: f.read(1 << 20), b''):
-      digest.update(chunk)
-  return digest.hexdigest()
-
-
-def file_inventory(root: str) -> Dict[str, dict]:
-  """Relative path -> size and SHA-256 of every file under `root`."""
-  inventory = {}
-  for folder, _, files in os.walk(root):
-    for name in sorted(files):
-      path = os.path.join(folder, name)
-      inventory[os.path.relpath(path, root)] = {'bytes': os.path.getsize(path),
-                                                'sha256': _sha256(path)}
-  return dict(sorted(inventory.items()))
 
 
 def new_version(serving_dir: str) -> str:
@@ -74,13 +48,6 @@ def new_version(serving_dir: str) -> str:
   version is also the largest number.
   """
   return version_after(os.listdir(serving_dir) if os.path.isdir(serving_dir) else [])
-
-
-def version_after(names) -> str:
-  """The new version given the entries of a serving directory (see new_version)."""
-  # Object stores list folders with a trailing '/'.
-  existing = [int(v.rstrip('/')) for v in names if v.rstrip('/').isdigit()]
-  return str(max([int(time.time())] + [v + 1 for v in existing]))
 
 
 @contextlib.contextmanager
@@ -165,8 +132,3 @@ def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict) -> st
       raise
   return target
 
-
-def latest_version(serving_dir: str) -> str:
-  """The path of the version LATEST names."""
-  with open(os.path.join(serving_dir, LATEST)) as f:
-    return os.path.join(serving_dir, f.read().strip())

@@ -20,7 +20,7 @@ STALE_UPLOAD_SECONDS, far longer than an upload takes, so a concurrent live uplo
 touched. The same age rule removes pointer files of a kill between writing the new LATEST
 and renaming it. The local staging folder is an owned folder (components/scratch_dirs.py)
 that the next publish on this machine removes if its publisher was killed. Failures raise
-publish.PublishError naming the serving directory.
+publish_shared.PublishError naming the serving directory.
 
 No lock: two publishers into one serving directory at the same moment could pick the same
 version number. On Vertex AI, runs of this pipeline must not overlap (its schedule is
@@ -39,10 +39,11 @@ import tensorflow as tf
 
 from components import artifact_io
 from components import scratch_dirs
-from components.versioned_pusher import publish as local_publish
+from components.versioned_pusher import publish_shared
+from formats import release
 
 UPLOAD_RECORD_PREFIX = '.uploading-'  # + version; holds the upload's start time
-POINTER_PREFIX = local_publish.POINTER_PREFIX  # + start time in ns + '-' + uuid
+POINTER_PREFIX = publish_shared.POINTER_PREFIX  # + start time in ns + '-' + uuid
 # An upload is a few files of a few MB; one unfinished after an hour was killed.
 STALE_UPLOAD_SECONDS = 3600.0
 _LOCAL_STAGING_PREFIX = 'staging-'
@@ -72,7 +73,7 @@ def remove_stale_uploads(serving_dir: str) -> List[str]:
              if n.startswith(UPLOAD_RECORD_PREFIX)}
   for name in names:
     path = os.path.join(serving_dir, name)
-    if name.isdigit() and not tf.io.gfile.exists(os.path.join(path, local_publish.MANIFEST)):
+    if name.isdigit() and not tf.io.gfile.exists(os.path.join(path, release.MANIFEST)):
       record = records.get(name)
       if record is None or now - _started(os.path.join(serving_dir, record)) > \
           STALE_UPLOAD_SECONDS:
@@ -99,7 +100,7 @@ def _remove_file(path: str) -> None:
 
 
 def _free_version(serving_dir: str) -> str:
-  version = local_publish.version_after(tf.io.gfile.listdir(serving_dir))
+  version = publish_shared.version_after(tf.io.gfile.listdir(serving_dir))
   # A version is taken once its folder or its upload record exists.
   while (tf.io.gfile.exists(os.path.join(serving_dir, version)) or
          tf.io.gfile.exists(os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version))):
@@ -108,7 +109,7 @@ def _free_version(serving_dir: str) -> str:
 
 
 def _point_latest(serving_dir: str, version: str) -> None:
-  latest = os.path.join(serving_dir, local_publish.LATEST)
+  latest = os.path.join(serving_dir, release.LATEST)
   if tf.io.gfile.exists(latest):
     current = artifact_io.read_text(latest).strip()
     if current.isdigit() and int(current) > int(version):
@@ -137,19 +138,19 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
       finally:
         shutil.rmtree(staging, ignore_errors=True)
   except Exception as e:  # pylint: disable=broad-except
-    raise local_publish.publish_error(serving_dir, _current(serving_dir), e) from e
+    raise publish_shared.publish_error(serving_dir, _current(serving_dir), e) from e
 
 
 def _current(serving_dir: str):
   try:
-    return artifact_io.read_text(os.path.join(serving_dir, local_publish.LATEST)).strip()
+    return artifact_io.read_text(os.path.join(serving_dir, release.LATEST)).strip()
   except Exception:  # pylint: disable=broad-except  # only used in the error message
     return None
 
 
 def _upload(serving_dir: str, staging: str, fill, manifest: dict) -> str:
   fill(staging)
-  manifest = dict(manifest, files=local_publish.file_inventory(staging))
+  manifest = dict(manifest, files=publish_shared.file_inventory(staging))
   version = _free_version(serving_dir)
   manifest['version'] = version
   record = os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version)
@@ -157,7 +158,7 @@ def _upload(serving_dir: str, staging: str, fill, manifest: dict) -> str:
   artifact_io.write_text(record, f'{time.time()}\n')  # first: marks the version as taken
   try:
     artifact_io.copy_tree(staging, target)
-    artifact_io.write_text(os.path.join(target, local_publish.MANIFEST),
+    artifact_io.write_text(os.path.join(target, release.MANIFEST),
                            json.dumps(manifest, indent=2, sort_keys=True))
     _point_latest(serving_dir, version)
   except BaseException:

@@ -1,4 +1,4 @@
-"""`python -m models generate`: PNG grids from every model layout, LiteRT without TF, errors."""
+"""`python -m cli generate`: PNG grids from every model layout, LiteRT without TF, errors."""
 import os
 import shutil
 import subprocess
@@ -10,15 +10,15 @@ import pytest
 from tfx.utils import path_utils
 
 from components.versioned_pusher import publish
-from models import __main__ as cli
+from cli import __main__ as cli
 from tests.components import tflite_helpers as helpers
 
 # The LiteRT child's blocker from tflite_helpers: any TF/Keras import fails, then the CLI runs.
 _NO_TF_CLI = helpers.BLOCK_TENSORFLOW + r'''
 import runpy
-sys.argv = ['models'] + sys.argv[1:]
+sys.argv = ['cli'] + sys.argv[1:]
 try:
-  runpy.run_module('models', run_name='__main__')
+  runpy.run_module('cli', run_name='__main__')
 except SystemExit as e:
   code = e.code
 else:
@@ -51,7 +51,7 @@ def _assert_grid(path, height, width):
 
 
 def _run(*args, no_tensorflow=False):
-  command = ['-c', _NO_TF_CLI] if no_tensorflow else ['-m', 'models']
+  command = ['-c', _NO_TF_CLI] if no_tensorflow else ['-m', 'cli']
   return subprocess.run([sys.executable, *command, 'generate', *args], cwd=helpers.REPO,
                         capture_output=True, text=True, timeout=300, check=False,
                         env=dict(os.environ, PYTHONPATH=helpers.REPO))

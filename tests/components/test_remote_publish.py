@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from components import artifact_io
 from components.versioned_pusher import publish
+from components.versioned_pusher import publish_shared
 from tests.components.publish_helpers import fill_with
 from tests.components.ram_fs import ram_files
 
@@ -62,7 +63,7 @@ def test_failure_leaves_no_version_and_keeps_latest(ram_root, monkeypatch, fail_
 
 def test_latest_never_moves_back_to_an_older_version(ram_root, monkeypatch):
   serving = f'{ram_root}/serving'
-  monkeypatch.setattr(publish.time, 'time', lambda: 1_700_000_000.0)
+  monkeypatch.setattr(publish_shared.time, 'time', lambda: 1_700_000_000.0)
   artifact_io.write_text(f'{serving}/{publish.LATEST}', '2000000000\n')  # a newer release
   first = publish.publish(serving, fill_with({'f': '1'}), {})
   assert os.path.basename(first) == '1700000000'

@@ -125,7 +125,9 @@ def test_versioned_pusher_reads_uris_and_publishes_to_a_uri(ram_root, monkeypatc
     tflite = _artifact(standard_artifacts.Model, f'{ram_root}/TFLiteExport/{variant}/2',
                        artifact_id=10 + i)
     artifact_io.write_text(f'{tflite.uri}/Format-Serving/tflite', variant)
-    artifact_io.write_text(f'{tflite.uri}/Format-Serving/card.json', '{}')
+    # As the exporter writes it: the card names the file beside it in the artifact.
+    artifact_io.write_text(f'{tflite.uri}/Format-Serving/card.json',
+                           json.dumps({'variant': variant, 'file': 'tflite'}))
     inputs[variant] = [tflite]
   for i, variant in enumerate(pusher.GATED_TFLITE_VARIANTS):
     inputs[f'{variant}_blessing'] = [_blessing(
@@ -152,3 +154,7 @@ def test_versioned_pusher_reads_uris_and_publishes_to_a_uri(ram_root, monkeypatc
   manifest = json.loads(artifact_io.read_text(f'{serving}/{version}/{publish.MANIFEST}'))
   assert manifest['lineage']['model_uri'] == model.uri
   assert manifest['files']['tflite/int8/model.tflite']['bytes'] == len('int8')
+  for variant in VARIANTS:  # a shipped card names the file shipped beside it
+    card = json.loads(artifact_io.read_text(f'{serving}/{version}/tflite/{variant}/card.json'))
+    assert card['variant'] == variant
+    assert f'tflite/{variant}/{card["file"]}' in manifest['files'], card

@@ -12,9 +12,10 @@ from tfx import v1 as tfx
 from tfx.utils import path_utils
 
 from components.tflite_export import checks, component, convert, generator_inputs, parity
+from formats import variants
 from tests.components import tflite_helpers as helpers
 
-VARIANTS = ('fp32', 'fp16', 'dynamic_int8', 'int8')
+VARIANTS = variants.TFLITE_VARIANTS
 
 
 @pytest.fixture(scope='module', params=[('default', False), ('mlp', True)],

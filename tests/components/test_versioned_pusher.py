@@ -8,6 +8,7 @@ from tfx.types import standard_artifacts
 
 from components.versioned_pusher import component
 from components.versioned_pusher import publish
+from components.versioned_pusher import publish_shared
 from tests.components.publish_helpers import fill_with
 
 
@@ -40,7 +41,7 @@ def test_failure_midway_leaves_no_version_and_keeps_latest(tmp_path):
 
 def test_concurrent_publishes_get_distinct_versions(tmp_path, monkeypatch):
   # A frozen clock: every publisher would pick the same seconds-since-epoch version.
-  monkeypatch.setattr(publish.time, 'time', lambda: 1_700_000_000.0)
+  monkeypatch.setattr(publish_shared.time, 'time', lambda: 1_700_000_000.0)
   serving, count = str(tmp_path / 'serving'), 6
   all_filled = threading.Barrier(count)  # all pick a version at about the same moment
   results, errors = [], []
@@ -73,7 +74,7 @@ def test_concurrent_publishes_get_distinct_versions(tmp_path, monkeypatch):
 def test_new_version_stays_above_existing_when_the_clock_is_behind(tmp_path, monkeypatch):
   serving = tmp_path / 'serving'
   (serving / '2000000000').mkdir(parents=True)
-  monkeypatch.setattr(publish.time, 'time', lambda: 1_700_000_000.0)
+  monkeypatch.setattr(publish_shared.time, 'time', lambda: 1_700_000_000.0)
   assert publish.new_version(str(serving)) == '2000000001'
 
 
