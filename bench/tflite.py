@@ -25,7 +25,8 @@ from tfx.types import standard_artifacts
 from tfx.utils import path_utils
 
 from components.tflite_export import executor, generator_inputs, litert_runner
-from formats import mnist_idx
+from components.tflite_export.defaults import DEFAULT_CALIBRATION_SAMPLES, DEFAULT_PARITY_SAMPLES
+from formats import mnist_idx, variants
 from models import export, loop
 from models.config import TrainConfig
 from models.data import numpy_dataset
@@ -59,12 +60,12 @@ def convert(model_uri, out_root, int8_io):
   model = standard_artifacts.Model()
   model.uri = model_uri
   outputs = {}
-  for variant in executor.VARIANTS:
+  for variant in variants.TFLITE_VARIANTS:
     outputs[variant] = standard_artifacts.Model()
     outputs[variant].uri = os.path.join(out_root, variant)
     os.makedirs(outputs[variant].uri)
-  props = {executor.INT8_IO_KEY: int8_io, executor.PARITY_SAMPLES_KEY: 1000,
-           executor.CALIBRATION_SAMPLES_KEY: 500, executor.SEED_KEY: 0,
+  props = {executor.INT8_IO_KEY: int8_io, executor.PARITY_SAMPLES_KEY: DEFAULT_PARITY_SAMPLES,
+           executor.CALIBRATION_SAMPLES_KEY: DEFAULT_CALIBRATION_SAMPLES, executor.SEED_KEY: 0,
            executor.LATENCY_RUNS_KEY: 20}  # no min_psnr_db_*: report, don't gate
   start = time.time()
   executor.Executor().Do({'model': [model]}, {v: [a] for v, a in outputs.items()}, props)
