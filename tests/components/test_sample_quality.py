@@ -8,6 +8,7 @@ import tensorflow as tf
 import tensorflow_model_analysis as tfma
 
 from components.sample_quality import metrics
+from formats import examples
 from models import sample_statistics as statistics
 
 
@@ -75,8 +76,9 @@ def _evaluate(tmp_path, classifier_path, images, generated, labels):
   with tf.io.TFRecordWriter(data) as writer:
     for image, fake, label in zip(images, generated, labels):
       writer.write(tf.train.Example(features=tf.train.Features(feature={
-          'image': tf.train.Feature(int64_list=tf.train.Int64List(value=image.reshape(-1))),
-          'label': tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
+          examples.IMAGE_FEATURE: tf.train.Feature(
+              int64_list=tf.train.Int64List(value=image.reshape(-1))),
+          examples.LABEL_FEATURE: tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
           'generated': tf.train.Feature(float_list=tf.train.FloatList(value=fake.reshape(-1))),
       })).SerializeToString())
   eval_config = tfma.EvalConfig(

@@ -9,7 +9,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if REPO not in sys.path:
   sys.path.insert(0, REPO)
 
-from formats import mnist_idx  # pylint: disable=g-import-not-at-top,wrong-import-position
+from formats import examples, mnist_idx  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 _FILES = list(mnist_idx.ALL_FILES)
 
@@ -48,8 +48,10 @@ def _write_examples(path, images, labels):
   with tf.io.TFRecordWriter(path, options='GZIP') as writer:
     for image, label in zip(images, labels):
       feature = {
-          'image': tf.train.Feature(int64_list=tf.train.Int64List(value=image.reshape(-1))),
-          'label': tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
+          examples.IMAGE_FEATURE: tf.train.Feature(
+              int64_list=tf.train.Int64List(value=image.reshape(-1))),
+          examples.LABEL_FEATURE: tf.train.Feature(
+              int64_list=tf.train.Int64List(value=[int(label)])),
       }
       writer.write(tf.train.Example(features=tf.train.Features(feature=feature))
                    .SerializeToString())
@@ -58,7 +60,7 @@ def _write_examples(path, images, labels):
 @pytest.fixture
 def tfrecord_fn_args(mnist_small, tmp_path):
   """Builds a real TFX FnArgs (DataAccessor from an Examples artifact) over gzip TFRecords
-  in the ExampleGen's format: image = 784 int64, label = 1 int64."""
+  in the ExampleGen's layout (formats/examples.py)."""
   from tests.support import gan_fn_args  # pylint: disable=g-import-not-at-top
   images, labels = mnist_small
   root = tmp_path / 'examples'
