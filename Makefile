@@ -70,7 +70,7 @@ CRON_SCHEDULE ?= 0 3 * * *
 CRON_KNOB_VARIABLES = PRESET TRAIN_STEPS CLASSIFIER_TRAIN_STEPS EVAL_SAMPLES MAX_EXAMPLES \
   STOP_AFTER WARM_START INCOMING_DIR GAN_CONFIG TFDS_DATA_DIR $(sort $(filter BEAM_%,$(.VARIABLES)))
 CRON_KNOBS = $(strip $(foreach v,$(CRON_KNOB_VARIABLES),$(if $($(v)),$(v)='$(subst ','\'',$($(v)))')))
-# For pipeline/run_settings.py, which checks it with the other settings of the cron line.
+# For pipeline/check_settings.py, which checks it with the other settings of the cron line.
 export CRON_SCHEDULE
 # One line, as crontab needs. flock -n makes cron skip a start while the previous run still
 # holds the lock; a lock file of its own, because local_runner.py locks .run.lock itself and
@@ -83,11 +83,11 @@ CRON_LINE = $(CRON_SCHEDULE) cd $(CURDIR) && mkdir -p $(TFX_OUTPUT_DIR) && \
   >> $(TFX_OUTPUT_DIR)/cron.log 2>&1
 
 # Prints the crontab line (add it with `crontab -e`) for the pipeline `make run` registered.
-# Checks the line's settings first (pipeline/run_settings.py): a bad CRON_SCHEDULE would
+# Checks the line's settings first (pipeline/check_settings.py): a bad CRON_SCHEDULE would
 # otherwise surface only in `crontab -e`, a bad folder only in cron.log at the first start.
 # KNOBS (checked only when one is set: it imports TensorFlow) are the run knobs and BEAM_*.
 schedule: setup
-	@TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore $(VENV_PY) -m pipeline.run_settings CRON_SCHEDULE PIPELINE_NAME TFX_OUTPUT_DIR LOCAL_HOME \
+	@TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore $(VENV_PY) -m pipeline.check_settings CRON_SCHEDULE PIPELINE_NAME TFX_OUTPUT_DIR LOCAL_HOME \
 	  MNIST_DIR INCOMING_DIR TFDS_DATA_DIR $(if $(CRON_KNOBS),KNOBS)
 	@printf '%s\n' '$(subst ','\'',$(CRON_LINE))'
 

@@ -3,18 +3,14 @@
 The runners' own variables, beside the pipeline's knobs (run_knobs.py): PIPELINE_NAME, the
 folders (TFX_OUTPUT_DIR, LOCAL_HOME, TFDS_DATA_DIR, MNIST_DIR, INCOMING_DIR), container
 images and CRON_SCHEDULE. Each check returns the value to use or raises a RunSettingsError
-naming the variable, its value and what is allowed.
-
-`python -m pipeline.run_settings VARIABLE...` checks the named variables of the environment
-and exits with the message if one is bad: the Makefile's `schedule` target, whose
-CRON_SCHEDULE never reaches Python otherwise. Imports no TensorFlow, so it starts at once.
+naming the variable, its value and what is allowed. `python -m pipeline.check_settings`
+runs them from the command line. Imports no TensorFlow.
 """
 import os
 import re
-import sys
-from typing import Callable, Dict, Mapping, Optional
+from typing import Mapping, Optional
 
-from pipeline.knob_errors import RunSettingsError, gather, problem
+from pipeline.knob_errors import RunSettingsError, problem
 
 # TFX allows 63 characters (tfx.orchestration.pipeline); the TFX CLI makes the name a
 # folder under LOCAL_HOME and the Makefile a word of its commands, hence no '/' or spaces.
@@ -154,40 +150,3 @@ def cron_schedule(environ: Mapping[str, str], default: str = '0 3 * * *') -> str
       _cron_field_ok(field, *rule[1:]) for field, rule in zip(fields, _CRON_FIELDS)):
     _fail('CRON_SCHEDULE', value, CRON_ALLOWED)
   return value
-
-
-def run_knobs_and_beam(environ: Mapping[str, str]) -> dict:
-  """The run knobs (run_knobs.py) and BEAM_* (beam_args.py) of `environ`, checked."""
-  # Imported here: run_knobs loads the preset registry (TensorFlow, seconds), which only a
-  # `make schedule` with a knob set needs; and beam_args imports this module.
-  from pipeline import beam_args, run_knobs  # pylint: disable=g-import-not-at-top
-  return gather(knobs=lambda: run_knobs.knobs_from_env(environ),
-                beam=lambda: beam_args.beam_args_from_env(environ))
-
-
-# The checks `python -m pipeline.run_settings` runs, by variable, as the local runner
-# applies them (local_pipeline.py); KNOBS stands for all run knobs and BEAM_* variables.
-CHECKS: Dict[str, Callable[[Mapping[str, str]], object]] = {
-    'PIPELINE_NAME': lambda env: pipeline_name(env, None),
-    'TFX_OUTPUT_DIR': lambda env: writable_folder(env, 'TFX_OUTPUT_DIR'),
-    'LOCAL_HOME': lambda env: writable_folder(env, 'LOCAL_HOME'),
-    'TFDS_DATA_DIR': lambda env: writable_folder(env, 'TFDS_DATA_DIR', urls=True),
-    'MNIST_DIR': lambda env: input_folder(env, 'MNIST_DIR'),
-    'INCOMING_DIR': lambda env: input_folder(env, 'INCOMING_DIR'),
-    'CRON_SCHEDULE': cron_schedule,
-    'KNOBS': run_knobs_and_beam,
-}
-
-
-def main(variables, environ: Mapping[str, str] = os.environ) -> None:
-  unknown = sorted(set(variables) - set(CHECKS))
-  if unknown:
-    sys.exit(f'run_settings: no check for {unknown}; known: {sorted(CHECKS)}')
-  try:
-    gather(**{v: (lambda v=v: CHECKS[v](environ)) for v in variables})
-  except RunSettingsError as error:
-    sys.exit(str(error))
-
-
-if __name__ == '__main__':
-  main(sys.argv[1:])

@@ -9,12 +9,12 @@ import pytest
 
 import airflow_dag
 import kubeflow_v2_runner
+from pipeline import check_settings
 from pipeline import configs
 from pipeline import gan_config
 from pipeline import local_pipeline
 from pipeline import pipeline as pipeline_lib
 from pipeline import run_knobs
-from pipeline import run_settings
 from pipeline.knob_errors import RunSettingsError
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -121,7 +121,7 @@ def _build(runner, environ, output_dir):
   if runner == 'vertex':
     return kubeflow_v2_runner.create_vertex_pipeline(environ)
   if runner == 'cron':  # `make schedule` runs exactly this (Makefile)
-    return run_settings.CHECKS['CRON_SCHEDULE'](environ)
+    return check_settings.CHECKS['CRON_SCHEDULE'](environ)
   return local_pipeline.create_local_pipeline(
       environ.get('TFX_OUTPUT_DIR') or output_dir, environ, folders_here=True)
 
@@ -184,7 +184,7 @@ def test_create_pipeline_checks_a_gan_config_given_directly():
 def test_the_table_covers_every_knob():
   tested = {variable for _, variable, *_ in KNOB_TABLE}
   assert {knob.variable for knob in run_knobs.KNOBS} <= tested
-  assert set(run_settings.CHECKS) - {'KNOBS'} <= tested  # KNOBS: the knobs above, together
+  assert set(check_settings.CHECKS) - {'KNOBS'} <= tested  # KNOBS: the knobs above, together
 
 
 def test_all_bad_knobs_are_reported_together(tmp_path):
