@@ -64,6 +64,7 @@ function drawGrid(floats, count) {
 async function draw(variant, digit, seed) {
   const card = await fetchJson(release.variants[variant].card);
   const entries = tensorEntries(card);
+  $('digit').disabled = !entries.label;  // an unconditional generator draws any digit
   const count = entries.noise.shape[0];
   const noise = params.has('noise') ? decodeFloat32(params.get('noise')) : seededNoise(entries.noise, seed);
   const feed = {[entries.noise.name]: noiseTensorData(entries.noise, noise)};
