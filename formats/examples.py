@@ -17,7 +17,8 @@ GeneratorEvalExamples adds the generator's inputs to each eval example, as float
                     and distribution);
   `baseline_noise`  the baseline release's own noise, drawn the same way from its spec.
 TFMA feeds a model the features named like its signature inputs, so NOISE_FEATURE and
-LABEL_FEATURE are also the generator's input names.
+LABEL_FEATURE are also the generator's input names (formats/generator_spec.py takes them
+from here).
 """
 import numpy as np
 

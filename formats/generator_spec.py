@@ -14,18 +14,21 @@ import json
 import os
 from typing import Any, Callable, Dict, Optional
 
+from formats import examples
+
 SPEC_FILE = 'generator_spec.json'
 
 SERVING_SIGNATURE = 'serving_default'
 GENERATE_SIGNATURE = 'generate'
-NOISE_INPUT = 'noise'
-LABEL_INPUT = 'label'
+# TFMA feeds a signature the eval examples' features of the same names (formats/examples.py).
+NOISE_INPUT = examples.NOISE_FEATURE
+LABEL_INPUT = examples.LABEL_FEATURE
 IMAGES_OUTPUT = 'images'
 SEED_INPUT = 'seed'  # of GENERATE_SIGNATURE
 LABELS_INPUT = 'labels'  # of GENERATE_SIGNATURE
 
 DISTRIBUTIONS = ('uniform', 'normal')
-IMAGE_SHAPE = [28, 28, 1]
+IMAGE_SHAPE = list(examples.MODEL_IMAGE_SHAPE)  # a JSON list in the spec
 OUTPUT_RANGE = [0.0, 1.0]
 
 

@@ -17,6 +17,7 @@ from tensorflow_model_analysis.metrics import metric_types
 
 from components.sample_quality import classifier_runner
 from formats import examples
+from formats import generator_spec
 from models import sample_statistics as statistics
 
 FID_NAME = 'fid'
@@ -30,7 +31,8 @@ def _generated_image(element: metric_types.StandardMetricInputs, model_name: str
   if isinstance(prediction, dict) and model_name in prediction:
     prediction = prediction[model_name]
   if isinstance(prediction, dict):  # a signature's named outputs
-    prediction = prediction['images'] if 'images' in prediction else next(iter(prediction.values()))
+    output = generator_spec.IMAGES_OUTPUT
+    prediction = prediction[output] if output in prediction else next(iter(prediction.values()))
   return np.asarray(prediction, np.float32).reshape(examples.MODEL_IMAGE_SHAPE)
 
 

@@ -9,6 +9,7 @@ from tfx.types import standard_artifacts
 
 from components.anomaly_gate import describe_anomalies
 from components.tfds_example_gen import example_codec
+from formats.examples import IMAGE_FEATURE, IMAGE_SIZE, LABEL_FEATURE, NUM_CLASSES
 from tests.support import idx
 from tests.support import pipelines
 
@@ -60,11 +61,11 @@ def test_statistics_show_ten_labels(ingest_run):
         os.path.join(stats.uri, f'Split-{split}', 'FeatureStats.pb'))
     dataset = statistics.datasets[0]
     assert dataset.num_examples == _CAP
-    [label] = [f for f in dataset.features if f.path.step == ['label']]
-    assert label.string_stats.unique == 10
-    [image] = [f for f in dataset.features if f.path.step == ['image']]
-    assert image.num_stats.common_stats.min_num_values == 784
-    assert image.num_stats.common_stats.max_num_values == 784
+    [label] = [f for f in dataset.features if f.path.step == [LABEL_FEATURE]]
+    assert label.string_stats.unique == NUM_CLASSES
+    [image] = [f for f in dataset.features if f.path.step == [IMAGE_FEATURE]]
+    assert image.num_stats.common_stats.min_num_values == IMAGE_SIZE
+    assert image.num_stats.common_stats.max_num_values == IMAGE_SIZE
 
 
 def test_validation_passed_on_real_data(ingest_run):
