@@ -24,7 +24,7 @@ from tfx.utils import path_utils
 from tensorflow_metadata.proto.v0 import schema_pb2
 
 from components.tflite_export import generator_inputs
-from formats import examples
+from formats import examples as example_layout  # `examples` is the component's input
 
 _Model = tfx.types.standard_artifacts.Model
 
@@ -59,10 +59,10 @@ def GeneratorEvalExamples(
   if not records:
     raise ValueError(f'split {split!r} of {examples.uri} has no examples')
   # The same seeded draw as the TFLite export's parity inputs (numpy, spec distribution).
-  noise = {examples.NOISE_FEATURE: generator_inputs.noise(spec, len(records), seed)}
+  noise = {example_layout.NOISE_FEATURE: generator_inputs.noise(spec, len(records), seed)}
   if baseline_spec is not None:
-    noise[examples.BASELINE_NOISE_FEATURE] = generator_inputs.noise(baseline_spec, len(records),
-                                                                    seed)
+    noise[example_layout.BASELINE_NOISE_FEATURE] = generator_inputs.noise(
+        baseline_spec, len(records), seed)
   out_dir = os.path.join(eval_examples.uri, 'Split-eval')
   tf.io.gfile.makedirs(out_dir)
   with tf.io.TFRecordWriter(os.path.join(out_dir, 'data.tfrecord.gz'), 'GZIP') as writer:
@@ -83,10 +83,10 @@ def GeneratorEvalExamples(
 
 def eval_schema(noise_dim: int, baseline_noise_dim: Optional[int] = None) -> schema_pb2.Schema:
   result = schema_pb2.Schema()
-  features = [(name, schema_pb2.INT, size) for name, size in examples.INT_FEATURES.items()]
-  features.append((examples.NOISE_FEATURE, schema_pb2.FLOAT, noise_dim))
+  features = [(name, schema_pb2.INT, size) for name, size in example_layout.INT_FEATURES.items()]
+  features.append((example_layout.NOISE_FEATURE, schema_pb2.FLOAT, noise_dim))
   if baseline_noise_dim is not None:
-    features.append((examples.BASELINE_NOISE_FEATURE, schema_pb2.FLOAT, baseline_noise_dim))
+    features.append((example_layout.BASELINE_NOISE_FEATURE, schema_pb2.FLOAT, baseline_noise_dim))
   for name, kind, size in features:
     feature = result.feature.add(name=name, type=kind)
     feature.shape.dim.add(size=size)
