@@ -1,0 +1,59 @@
+"""`cbn`: `default`'s design with class-conditional BatchNorm in G instead of label planes.
+
+Conditional BatchNorm (de Vries et al. 2017; the conditional generators of SNGAN and BigGAN)
+gives every class its own gain and shift after each normalisation, so the label steers
+every feature map of G instead of entering once as 10 extra input planes. G: [z (64,
+N(0,1)), one-hot y] -> dense 7x7x64 -> cBN, ReLU -> transposed conv 32 4x4 s2 (14x14) ->
+cBN, ReLU -> transposed conv 1 4x4 s2 (28x28) -> tanh. D, loss, optimizer, batch and EMA as
+`default` (projection discriminator). The per-class gains and shifts are one-hot @ kernel
+(dense layers, zero-initialised: training starts from plain BatchNorm), which TFLite runs
+as FULLY_CONNECTED rather than a gather.
+"""
+import dataclasses
+
+import keras
+
+from models.presets import default
+from models.presets.base import concat_label, one_hot
+
+L = keras.layers
+
+
+class ConditionalBatchNorm(L.Layer):
+  """BatchNorm without its own affine, then (1 + gain[y]) * x + shift[y] per channel."""
+
+  def __init__(self, channels, **kwargs):
+    super().__init__(**kwargs)
+    self.norm = L.BatchNormalization(center=False, scale=False)
+    self.gain = L.Dense(channels, use_bias=False, kernel_initializer='zeros')
+    self.shift = L.Dense(channels, use_bias=False, kernel_initializer='zeros')
+
+  def call(self, x, y_onehot, training=False):
+    h = self.norm(x, training=training)
+    gain = 1.0 + self.gain(y_onehot)[:, None, None, :]
+    return h * gain + self.shift(y_onehot)[:, None, None, :]
+
+
+class Generator(keras.Model):
+
+  def __init__(self, width=32):
+    super().__init__()
+    self.fc = L.Dense(7 * 7 * 2 * width, use_bias=False)
+    self.reshape = L.Reshape((7, 7, 2 * width))
+    self.bn0 = ConditionalBatchNorm(2 * width)
+    self.up1 = L.Conv2DTranspose(width, 4, 2, 'same', use_bias=False)
+    self.bn1 = ConditionalBatchNorm(width)
+    self.up2 = L.Conv2DTranspose(1, 4, 2, 'same', activation='tanh')
+
+  def call(self, noise, labels=None, training=False):
+    y = one_hot(labels)
+    h = self.reshape(self.fc(concat_label(noise, y)))
+    h = keras.activations.relu(self.bn0(h, y, training=training))
+    h = keras.activations.relu(self.bn1(self.up1(h), y, training=training))
+    return self.up2(h)
+
+
+PRESET = dataclasses.replace(
+    default.PRESET, name='cbn',
+    description='default with class-conditional BatchNorm in G (no label planes)',
+    build_generator=Generator)
