@@ -97,13 +97,16 @@ def main():
     try:
       tfx.orchestration.LocalDagRunner().run(mnist_gan)
     finally:
-      # Also after a failure: the summary names the failed stage under its traceback.
+      # Also after a failure: the summary names the failed stage (its traceback follows).
       print_summary(paths, started_at)
 
 
 def print_summary(paths: dict, started_at: float) -> None:
   """The end-of-run summary (pipeline/run_summary.py); a broken summary never hides the
-  run's own outcome, so its error is one line."""
+  run's own outcome, so its error is one line. No ML Metadata yet (a `tfx pipeline create`
+  load, which runs nothing): no summary, and no empty store created."""
+  if not os.path.isfile(paths['metadata_path']):
+    return
   try:
     lines = run_summary.summary_lines(
         tfx.orchestration.metadata.sqlite_metadata_connection_config(paths['metadata_path']),
