@@ -2,10 +2,10 @@
 
 A model is any of: a pushed version folder (or the serving dir whose LATEST names one), a
 generator SavedModel folder, a `.tflite` file, or a TFLite model folder (the exporter's
-`tflite` + card.json, or a release's `model.tflite` + card.json). The layouts are
-formats/release.py's and formats/tflite_model.py's. TensorFlow is imported only for SavedModels and LiteRT only for
-TFLite files, so a TFLite model draws on a machine with only `ai-edge-litert` (plus numpy
-and Pillow) installed.
+`tflite` + card.json, or a release's `model.tflite` + card.json); the layouts are
+formats/release.py's and formats/tflite_model.py's. TensorFlow is imported only for
+SavedModels and LiteRT only for TFLite files, so a TFLite model draws on a machine with only
+`ai-edge-litert` (plus numpy and Pillow) installed.
 """
 import json
 import math

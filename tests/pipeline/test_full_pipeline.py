@@ -18,6 +18,7 @@ import os
 
 import pytest
 
+from cli import __main__ as cli
 from components.versioned_pusher import publish
 from models import warm_start
 from pipeline import configs
@@ -96,6 +97,15 @@ def test_first_run_is_blessed_by_every_gate_and_pushed_with_tflite_variants(thre
   assert os.path.isfile(os.path.join(version_dir, 'saved_model', 'saved_model.pb'))
   for variant in ('fp32', 'fp16', 'dynamic_int8', 'int8'):
     assert os.path.getsize(os.path.join(version_dir, 'tflite', variant, 'model.tflite')) > 0
+    with open(os.path.join(version_dir, 'tflite', variant, 'card.json')) as f:
+      card = json.load(f)  # the shipped card names the file shipped beside it
+    assert os.path.isfile(os.path.join(version_dir, 'tflite', variant, card['file'])), card
+  # The CLI reads the pushed release through LATEST: SavedModel and a TFLite variant.
+  for variant in (None, 'int8'):
+    grid = os.path.join(paths.root, f'grid_{variant}.png')
+    cli.main(['generate', '--model', paths.serving_dir, '--digit', '3', '--count', '4',
+              '--out', grid] + (['--variant', variant] if variant else []))
+    assert os.path.getsize(grid) > 0
   with open(os.path.join(version_dir, publish.MANIFEST)) as f:
     manifest = json.load(f)
   metrics = manifest['metrics']
