@@ -29,7 +29,7 @@ export PIPELINE_NAME
 override LOCAL_HOME := $(abspath $(LOCAL_HOME))
 export LOCAL_HOME
 
-.PHONY: setup run test bench-ingest schedule lock clean
+.PHONY: setup run test test-fast bench-ingest schedule lock clean
 
 setup: $(STAMP)
 
@@ -53,11 +53,19 @@ run: setup
 # cache (checked against TFDS's registered SHA-256 sums); with it, nothing goes online.
 MNIST_CACHE ?= $(HOME)/.cache/mnist_gan/mnist
 
-test: setup
-	@mnist_dir="$(MNIST_DIR)"; \
+# pytest with MNIST_DIR set: the given folder, else the cache (fetched once when missing).
+PYTEST = mnist_dir="$(MNIST_DIR)"; \
 	if [ -z "$$mnist_dir" ]; then mnist_dir=$$($(VENV_PY) tools/fetch_mnist.py "$(MNIST_CACHE)") || exit 1; fi; \
 	echo "MNIST files: $$mnist_dir"; \
-	MNIST_DIR="$$mnist_dir" $(VENV_PY) -m pytest tests
+	MNIST_DIR="$$mnist_dir" $(VENV_PY) -m pytest
+
+test: setup
+	@$(PYTEST) tests
+
+# The unit tests only (no pipeline runs, no TFLite conversion of a real model, no training
+# beyond a few steps): the files tests/tiers.py does not mark slow (docs/tests.md).
+test-fast: setup
+	@$(PYTEST) -m 'not slow' tests
 
 bench-ingest: setup
 	$(VENV_PY) bench/ingest.py

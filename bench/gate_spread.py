@@ -11,12 +11,16 @@ models/sample_statistics.py), so the figures are the ones the Evaluator computes
               (models/gate_floor.py: real train vs real eval with that classifier)
 
   .venv/bin/python bench/gate_spread.py [--generator <exported SavedModel dir>] \
-      [--mnist_dir ../shared/data/mnist] [--work /tmp/gate_spread] [--train_steps 6000] \
-      [--noise_seeds 0,1,2,3,4] [--classifier_seeds 0,1,2] [--classifier_steps 2500] \
-      [--n 10000] [--threads 2]
+      [--mnist_dir ../shared/data/mnist] [--work /tmp/gate_spread] [--train_steps N] \
+      [--noise_seeds 0,1,2,3,4] [--classifier_seeds 0,1,2] [--classifier_steps N] [--n N] \
+      [--threads 2]
 
-Without --generator it trains `default` for --train_steps with the project's loop
-(models/loop.py, all 60,000 training digits) and exports it with models/export.py into
+--train_steps, --classifier_steps and --n default to the pipeline's TRAIN_STEPS,
+CLASSIFIER_TRAIN_STEPS and EVAL_SAMPLES (pipeline/configs.py).
+
+Without --generator it trains the pipeline's preset (pipeline/configs.py PRESET) for
+--train_steps with the project's loop (models/loop.py, all 60,000 training digits) and
+exports it with models/export.py into
 <work>/generator; classifiers go to <work>/classifier_seed<S>. Both are reused when present
 (delete them to retrain). Results: a table on stdout and <work>/spread.json.
 """
@@ -39,6 +43,7 @@ from formats import mnist_idx
 from models import classifier as clf
 from models import classifier_trainer, data, export, gate_floor, loop
 from models.config import TrainConfig
+from pipeline import configs
 
 _METRICS = {metrics.FID_NAME: metrics.FrechetDistance, metrics.MNIST_SCORE_NAME: metrics.MnistScore,
             metrics.CLASS_ACCURACY_NAME: metrics.ClassAccuracy}
@@ -49,7 +54,7 @@ def _unit(images_uint8):
 
 
 def train_generator(mnist_dir, out_dir, steps):
-  config = TrainConfig(preset='default', sample_interval=0, summary_interval=0)
+  config = TrainConfig(preset=configs.PRESET, sample_interval=0, summary_interval=0)
   preset = config.effective_preset()
   x, y = mnist_idx.load(mnist_dir, 'train')
   run_dir = out_dir + '_run'  # checkpoints: an interrupted bench resumes
@@ -115,11 +120,12 @@ def main():
   parser.add_argument('--generator', default=None)
   parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR', '../shared/data/mnist'))
   parser.add_argument('--work', default='/tmp/gate_spread')
-  parser.add_argument('--train_steps', type=int, default=6000)
+  parser.add_argument('--train_steps', type=int, default=configs.TRAIN_STEPS)
   parser.add_argument('--noise_seeds', default='0,1,2,3,4')
   parser.add_argument('--classifier_seeds', default='0,1,2')
-  parser.add_argument('--classifier_steps', type=int, default=2500)
-  parser.add_argument('--n', type=int, default=10_000)
+  parser.add_argument('--classifier_steps', type=int,
+                      default=configs.CLASSIFIER_TRAIN_STEPS)
+  parser.add_argument('--n', type=int, default=configs.EVAL_SAMPLES)
   parser.add_argument('--threads', type=int, default=2, help='TF intra-op threads')
   args = parser.parse_args()
   tf.config.threading.set_intra_op_parallelism_threads(args.threads)

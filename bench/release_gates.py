@@ -5,7 +5,8 @@ gates at --eval_samples) and prints, from ML Metadata, how long each execution t
 cost of the SavedModel gate and of each TFLite variant's gate can be read at a given N.
 
   MNIST_DIR=../shared/data/mnist .venv/bin/python bench/release_gates.py \
-      [--eval_samples 10000] [--train_steps 50] [--out /tmp/release_gates]
+      [--eval_samples N (default: the pipeline's EVAL_SAMPLES)] [--train_steps 50] \
+      [--out /tmp/release_gates]
 
 The eval split has 10,000 examples, so --eval_samples above that evaluates 10,000.
 """
@@ -41,7 +42,7 @@ def _durations(connection_config):
 def main():
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument('--mnist_dir', default=os.environ.get('MNIST_DIR', '../shared/data/mnist'))
-  parser.add_argument('--eval_samples', type=int, default=10_000)
+  parser.add_argument('--eval_samples', type=int, default=configs.EVAL_SAMPLES)
   parser.add_argument('--train_steps', type=int, default=50)
   parser.add_argument('--out', default='/tmp/release_gates')
   args = parser.parse_args()

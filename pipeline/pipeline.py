@@ -13,6 +13,7 @@ from components.sample_quality.evaluator import SampleQualityEvaluator
 from components.span_example_gen import SpanExampleGen
 from components.tfds_example_gen import TfdsExampleGen
 from components.tflite_export.component import TFLiteExport
+from components.tflite_export.defaults import DEFAULT_PARITY_SAMPLES
 from components.versioned_pusher.component import GATED_TFLITE_VARIANTS
 from components.versioned_pusher.component import VersionedPusher
 from models.config import TrainConfig
@@ -183,7 +184,7 @@ def create_pipeline(
     classifier_min_accuracy: float = configs.CLASSIFIER_MIN_ACCURACY,
     gate: configs.GateThresholds = configs.GATE,
     eval_samples: int = configs.EVAL_SAMPLES,
-    tflite_parity_samples: int = 1000,
+    tflite_parity_samples: int = DEFAULT_PARITY_SAMPLES,
     trainer_run_fn: str = 'models.gan_trainer.run_fn',
     stop_after: Optional[str] = None,
     warm_start: bool = configs.WARM_START,
