@@ -47,6 +47,7 @@ from absl import logging
 from tfx import v1 as tfx
 
 from pipeline import configs
+from pipeline import console_log
 from pipeline import mnist_download
 from pipeline import run_summary
 from pipeline.knob_errors import RunSettingsError
@@ -118,4 +119,8 @@ def print_summary(paths: dict, started_at: float) -> None:
 
 if __name__ == '__main__':
   logging.set_verbosity(logging.INFO)
+  try:
+    console_log.install()  # our lines, warnings, errors, one line per stage (RUN_LOG=full: all)
+  except ValueError as error:
+    sys.exit(str(error))
   main()

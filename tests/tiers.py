@@ -47,6 +47,7 @@ SLOW_FILES = {
     'tests/pipeline/test_span_ingest.py': None,
     'tests/pipeline/test_run_summary.py': None,
     'tests/pipeline/test_console_noise.py': None,
+    'tests/pipeline/test_console_log.py': 45,
     # Whole folders: the generate CLI on exported models, the browser preview in Chromium.
     'tests/cli/': None,
     'tests/demo/': None,
