@@ -2,6 +2,7 @@
 # (kubeflow_v2_runner.py), and the Beam SDK worker image for Dataflow, Flink and Spark
 # (BEAM_WORKER_IMAGE, pipeline/beam_args.py).
 #   docker build -t mnist-gan-tfx .
+# Dockerfile.gpu builds the GAN Trainer's GPU image (TRAINER_ACCELERATOR) on top of this one.
 FROM gcr.io/tfx-oss-public/tfx:1.16.0
 
 # kubeflow_v2_runner.IMAGE_PROJECT_DIR: the compiled spec names files here (the schema).

@@ -22,23 +22,31 @@ Environment:
   WARM_START, GAN_CONFIG
                   as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
                   (the V2 compiler cannot take the union input it needs)
+  TRAINER_ACCELERATOR, TRAINER_CPU, TRAINER_MEMORY, TRAINER_IMAGE
+                  the GAN Trainer's GPU (e.g. NVIDIA_L4:1), CPU and memory limits, and its
+                  image (default with a GPU: PIPELINE_IMAGE's tag plus -gpu, Dockerfile.gpu);
+                  on that step only (pipeline/trainer_machine.py)
 Every variable is checked before anything is compiled; a bad one stops with one message
 naming each bad variable, its value and the allowed values (docs/operating.md, "Run knobs").
 """
 import os
 import re
 import sys
-from typing import Mapping
+from typing import Mapping, Optional, Tuple, Union
 
 from absl import logging
+from kfp.pipeline_spec import pipeline_spec_pb2
 from tfx import v1 as tfx
+from tfx.orchestration.kubeflow.v2 import pipeline_builder
 
+from models.config import TrainConfig
 from pipeline import beam_args
 from pipeline import configs
 from pipeline import knob_errors
 from pipeline import pipeline
 from pipeline import run_knobs
 from pipeline import run_settings
+from pipeline import trainer_machine
 from pipeline.knob_errors import RunSettingsError, problem
 
 DEFAULT_IMAGE = 'mnist-gan-tfx:latest'
@@ -48,6 +56,10 @@ _VERTEX_NAME = re.compile(r'[a-z0-9][a-z0-9-]{0,127}')
 # are read inside the container, so they must name the image's copy, not this machine's.
 IMAGE_PROJECT_DIR = '/mnist_gan'
 _REPO = os.path.dirname(os.path.abspath(__file__))
+# The GAN Trainer's node id: tfx.components.Trainer's default, which create_pipeline leaves
+# to it (the classifier's Trainer is 'ClassifierTrainer').
+GAN_TRAINER_ID = 'Trainer'
+_ResourceSpec = pipeline_spec_pb2.PipelineDeploymentConfig.PipelineContainerSpec.ResourceSpec
 
 
 def _vertex_name(environ: Mapping[str, str]) -> str:
@@ -71,24 +83,75 @@ def _vertex_knobs(environ: Mapping[str, str]) -> dict:
   return knobs
 
 
-def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
-  """The pipeline with GCS paths from `environ`. Vertex AI keeps ML Metadata itself.
+def _pipeline_image(environ: Mapping[str, str]) -> Optional[str]:
+  """PIPELINE_IMAGE as the GAN Trainer's machine sees it: None when bad (reported then by
+  the PIPELINE_IMAGE check, once)."""
+  try:
+    return run_settings.image(environ, 'PIPELINE_IMAGE', DEFAULT_IMAGE)
+  except RunSettingsError:
+    return None
 
-  Raises one RunSettingsError naming every bad variable before anything is compiled.
-  Folders are only checked to be URLs: the containers read them, not this machine.
-  """
+
+def resource_spec(machine: trainer_machine.TrainerMachine) -> _ResourceSpec:
+  """The pipeline spec's resources for `machine`: Vertex AI picks the step's machine by them."""
+  spec = _ResourceSpec()
+  if machine.cpu_limit:
+    spec.cpu_limit = machine.cpu_limit
+  if machine.memory_limit:
+    spec.memory_limit = machine.memory_limit
+  if machine.accelerator_type:
+    spec.accelerator.type = machine.accelerator_type
+    spec.accelerator.count = machine.accelerator_count
+  return spec
+
+
+def _on_gan_trainer(vertex_pipeline: tfx.dsl.Pipeline, environ: Mapping[str, str],
+                    machine: trainer_machine.TrainerMachine) -> None:
+  """Gives the GAN Trainer `machine`'s resources (TFX's per-node platform config, which the
+  V2 step builder copies into that step's container spec only)."""
+  trainers = [c for c in vertex_pipeline.components if c.id == GAN_TRAINER_ID]
+  if not trainers:  # STOP_AFTER=validation: the setting would silently do nothing
+    raise RunSettingsError([
+        problem(variable, environ[variable], 'unset: this pipeline has no GAN Trainer '
+                f'(STOP_AFTER={environ.get("STOP_AFTER")!r})')
+        for variable in trainer_machine.VARIABLES if environ.get(variable)])
+  [trainer] = trainers
+  trainer.with_platform_config(resource_spec(machine))
+
+
+def _check_batch_split(machine: Optional[trainer_machine.TrainerMachine],
+                       environ: Mapping[str, str], knobs: dict) -> None:
+  """Several GPUs train under MirroredStrategy (models/cluster.py), which splits the global
+  batch evenly: refuse a count that does not divide it now, not after ingest on Vertex."""
+  if not machine or machine.accelerator_count < 2:
+    return
+  config = TrainConfig.from_custom_config({'preset': knobs['preset'],
+                                           **(knobs['gan_config'] or {})})
+  batch_size = config.effective_preset().batch_size
+  if batch_size % machine.accelerator_count:
+    raise RunSettingsError([problem(
+        trainer_machine.ACCELERATOR, environ[trainer_machine.ACCELERATOR],
+        f'a GPU count that divides the global batch_size {batch_size} (preset '
+        f'{knobs["preset"]!r} with GAN_CONFIG): the GPUs share each batch evenly')])
+
+
+def _vertex_pipeline_and_images(
+    environ: Mapping[str, str]) -> Tuple[tfx.dsl.Pipeline, Union[str, dict]]:
+  """The pipeline with GCS paths from `environ`, and the images of its steps: one image,
+  or {GAN_TRAINER_ID: the Trainer's, DEFAULT_IMAGE_PATH_KEY: every other step's}."""
   settings = knob_errors.gather(
       root=lambda: run_settings.remote_folder(environ, 'PIPELINE_ROOT'),
       name=lambda: _vertex_name(environ),
-      # Read by compile_pipeline; checked here with the others.
       image=lambda: run_settings.image(environ, 'PIPELINE_IMAGE', DEFAULT_IMAGE),
+      machine=lambda: trainer_machine.trainer_machine(environ, _pipeline_image(environ)),
       serving_dir=lambda: environ.get('SERVING_DIR') and run_settings.remote_folder(
           environ, 'SERVING_DIR'),
       knobs=lambda: _vertex_knobs(environ),
       beam_pipeline_args=lambda: beam_args.beam_args_from_env(environ),
   )
+  _check_batch_split(settings['machine'], environ, settings['knobs'])
   root = settings['root']
-  return pipeline.create_pipeline(
+  vertex_pipeline = pipeline.create_pipeline(
       pipeline_name=settings['name'],
       pipeline_root=root,
       tfds_data_dir=environ.get('TFDS_DATA_DIR') or f'{root}/tfds',
@@ -99,14 +162,32 @@ def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
       manual_dir=environ.get('MNIST_DIR') or None,
       beam_pipeline_args=settings['beam_pipeline_args'],
       **settings['knobs'])
+  images = settings['image']
+  machine = settings['machine']
+  if machine:
+    _on_gan_trainer(vertex_pipeline, environ, machine)
+    if machine.image:
+      # TFX 1.16 then logs "DEFAULT_IMAGE_PATH_KEY is not found in default_image." although
+      # it is (its check is inverted); every other step gets that key's image.
+      images = {GAN_TRAINER_ID: machine.image,
+                pipeline_builder.DEFAULT_IMAGE_PATH_KEY: settings['image']}
+  return vertex_pipeline, images
+
+
+def create_vertex_pipeline(environ: Mapping[str, str]) -> tfx.dsl.Pipeline:
+  """The pipeline with GCS paths from `environ`. Vertex AI keeps ML Metadata itself.
+
+  Raises one RunSettingsError naming every bad variable before anything is compiled.
+  Folders are only checked to be URLs: the containers read them, not this machine.
+  """
+  return _vertex_pipeline_and_images(environ)[0]
 
 
 def compile_pipeline(environ: Mapping[str, str], spec_file: str) -> dict:
   """Writes the pipeline job JSON for `environ` to `spec_file` and returns it."""
-  vertex_pipeline = create_vertex_pipeline(environ)
+  vertex_pipeline, images = _vertex_pipeline_and_images(environ)
   runner = tfx.orchestration.experimental.KubeflowV2DagRunner(
-      config=tfx.orchestration.experimental.KubeflowV2DagRunnerConfig(
-          default_image=environ.get('PIPELINE_IMAGE') or DEFAULT_IMAGE),
+      config=tfx.orchestration.experimental.KubeflowV2DagRunnerConfig(default_image=images),
       output_dir=os.path.dirname(os.path.abspath(spec_file)),
       output_filename=os.path.basename(spec_file))
   return runner.run(vertex_pipeline)

@@ -1,13 +1,18 @@
 """kubeflow_v2_runner.py compiles the whole pipeline into a Kubeflow V2 / Vertex AI spec."""
+import ast
+import importlib.metadata
 import json
 import os
 import re
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 import pytest
 from tfx.utils import import_utils
 import yaml
 
 import kubeflow_v2_runner
+from pipeline import trainer_machine
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _IMAGE = 'europe-docker.pkg.dev/test-project/ml/mnist-gan-tfx:test'
@@ -216,3 +221,151 @@ def test_custom_blessing_types_load_as_the_container_loads_them(job, task):
   # The Kubeflow V2 entrypoint imports a custom type's schema title as <module>.<Class>.
   title = _outputs(job, task)['blessing']
   assert import_utils.import_class_by_path(title).TYPE_NAME == title
+
+
+# The GAN Trainer on a GPU: TRAINER_* knobs reach that step's container only.
+_GPU_KNOBS = {'TRAINER_ACCELERATOR': 'NVIDIA_L4:1', 'TRAINER_CPU': '8', 'TRAINER_MEMORY': '32'}
+
+
+def _compile(tmp_path_factory, environ):
+  path = str(tmp_path_factory.mktemp('kfv2_gpu') / 'mnist-gan_pipeline.json')
+  kubeflow_v2_runner.compile_pipeline(environ, path)
+  with open(path) as f:
+    return json.load(f)
+
+
+@pytest.fixture(scope='module')
+def gpu_job(tmp_path_factory):
+  return _compile(tmp_path_factory, dict(_ENV, **_GPU_KNOBS))
+
+
+def _executors(job):
+  return job['pipelineSpec']['deploymentSpec']['executors']
+
+
+def test_gpu_knobs_give_the_gan_trainer_a_gpu_and_the_gpu_image(gpu_job):
+  trainer = _container(gpu_job, 'Trainer')
+  assert trainer['resources'] == {'accelerator': {'type': 'NVIDIA_L4', 'count': '1'},
+                                  'cpuLimit': 8.0, 'memoryLimit': 32.0}
+  assert trainer['image'] == _IMAGE + '-gpu'
+  assert trainer['command'] == _container(gpu_job, 'Evaluator')['command']
+  # Every other step: the pipeline image, no resource request.
+  assert [task for task in _COMPONENTS if 'resources' in _container(gpu_job, task)] == [
+      'Trainer']
+  assert {task: _container(gpu_job, task)['image'] for task in _COMPONENTS} == {
+      task: _IMAGE + '-gpu' if task == 'Trainer' else _IMAGE for task in _COMPONENTS}
+
+
+def test_gpu_knobs_change_only_the_trainer_container(job, gpu_job):
+  """Without the knobs the spec is what it was; with them, only the Trainer's container
+  differs, by its image and resources."""
+  trainer = _executors(gpu_job)['Trainer_executor']['container']
+  without = json.loads(json.dumps(gpu_job))
+  container = _executors(without)['Trainer_executor']['container']
+  del container['resources']
+  container['image'] = _IMAGE
+  assert trainer != container
+  assert without == job
+
+
+@pytest.mark.parametrize('knobs, image, resources', [
+    # A GPU with the image named: that image, on the Trainer only.
+    ({'TRAINER_ACCELERATOR': 'nvidia_tesla_t4:2',
+      'TRAINER_IMAGE': 'europe-docker.pkg.dev/test-project/ml/trainer:cuda'},
+     'europe-docker.pkg.dev/test-project/ml/trainer:cuda',
+     {'accelerator': {'type': 'NVIDIA_TESLA_T4', 'count': '2'}}),
+    # A bigger CPU machine, no GPU: the pipeline image (no CUDA needed).
+    ({'TRAINER_CPU': '16', 'TRAINER_MEMORY': '60Gi'}, _IMAGE,
+     {'cpuLimit': 16.0, 'memoryLimit': 60 * 2**30 / 1e9}),
+])
+def test_trainer_image_and_resources(tmp_path_factory, knobs, image, resources):
+  job = _compile(tmp_path_factory, dict(_ENV, **knobs))
+  assert _container(job, 'Trainer')['resources'] == resources
+  assert _container(job, 'Trainer')['image'] == image
+  assert {_container(job, task)['image'] for task in _COMPONENTS if task != 'Trainer'} == {
+      _IMAGE}
+
+
+@pytest.mark.parametrize('knobs, messages', [
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4:0'}, ["TRAINER_ACCELERATOR='NVIDIA_L4:0'", 'COUNT']),
+    ({'TRAINER_ACCELERATOR': 'L4'}, ["TRAINER_ACCELERATOR='L4'", 'NVIDIA_L4']),
+    ({'TRAINER_ACCELERATOR': 'TPU_V3:8'}, ["TRAINER_ACCELERATOR='TPU_V3:8'", 'no TPUs']),
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4:1:2'}, ["TRAINER_ACCELERATOR='NVIDIA_L4:1:2'"]),
+    ({'TRAINER_CPU': '0'}, ["TRAINER_CPU='0'", 'vCPUs > 0']),
+    ({'TRAINER_CPU': 'nan'}, ["TRAINER_CPU='nan'"]),
+    ({'TRAINER_MEMORY': '16GB'}, ["TRAINER_MEMORY='16GB'", 'Gi']),
+    ({'TRAINER_IMAGE': 'europe-docker.pkg.dev/p/ml/trainer:cuda'},
+     ['TRAINER_IMAGE=', 'unset unless TRAINER_ACCELERATOR']),
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4', 'TRAINER_IMAGE': 'Not An Image'},
+     ["TRAINER_IMAGE='Not An Image'", 'Docker image reference']),
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4', 'PIPELINE_IMAGE': f'{_IMAGE}@sha256:{"0" * 64}'},
+     ['TRAINER_IMAGE is unset', 'no tag']),
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4', 'STOP_AFTER': 'validation'},
+     ["TRAINER_ACCELERATOR='NVIDIA_L4'", 'no GAN Trainer']),
+    # MirroredStrategy splits the global batch evenly: cdcgan's 64 not over 3 GPUs, 96 not
+    # over 64.
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4:3'}, ["TRAINER_ACCELERATOR='NVIDIA_L4:3'", '64']),
+    ({'TRAINER_ACCELERATOR': 'NVIDIA_L4:64', 'GAN_CONFIG': 'batch_size=96'},
+     ['batch_size 96']),
+    # Every bad variable at once, the pipeline's own with them.
+    ({'TRAINER_CPU': '-1', 'TRAINER_MEMORY': 'lots', 'TRAIN_STEPS': 'x'},
+     ['3 bad run settings', 'TRAINER_CPU', 'TRAINER_MEMORY', 'TRAIN_STEPS']),
+])
+def test_bad_trainer_machine_fails_before_compiling(tmp_path, knobs, messages):
+  with pytest.raises(ValueError) as error:
+    kubeflow_v2_runner.compile_pipeline(dict(_ENV, **knobs), str(tmp_path / 'spec.json'))
+  for message in messages:
+    assert message in str(error.value)
+  assert not (tmp_path / 'spec.json').exists()
+
+
+def _setup_extras():
+  """setup.py's extras_require, read without running it."""
+  with open(os.path.join(_REPO, 'setup.py')) as f:
+    tree = ast.parse(f.read())
+  [call] = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and getattr(node.func, 'id', None) == 'setup']
+  [extras] = [k.value for k in call.keywords if k.arg == 'extras_require']
+  return ast.literal_eval(extras)
+
+
+def _pins(path):
+  """Package name -> version pinned by a constraints file of `name==version` lines."""
+  with open(path) as f:
+    lines = [line.split('#')[0].strip() for line in f]
+  return {canonicalize_name(name): version
+          for name, version in (line.split('==') for line in lines if line)}
+
+
+def test_gpu_extra_installs_under_the_constraints():
+  """Dockerfile.gpu installs `.[gpu]` with constraints.txt: TensorFlow at its pinned
+  version, plus the CUDA wheels TensorFlow's `and-cuda` extra pins, which no constraint
+  contradicts."""
+  pins = _pins(os.path.join(_REPO, 'constraints.txt'))
+  [gpu] = map(Requirement, _setup_extras()['gpu'])
+  assert gpu.name == 'tensorflow' and gpu.extras == {'and-cuda'}
+  assert str(gpu.specifier) == '==' + pins['tensorflow']
+  tensorflow = importlib.metadata.distribution('tensorflow')
+  assert tensorflow.version == pins['tensorflow']
+  cuda = [r for r in map(Requirement, tensorflow.requires) if r.marker
+          and r.marker.evaluate({'extra': 'and-cuda'}) and not r.marker.evaluate({'extra': ''})]
+  assert cuda, 'TensorFlow declares no and-cuda wheels'
+  for wheel in cuda:
+    pinned = pins.get(canonicalize_name(wheel.name))
+    assert pinned is None or pinned in wheel.specifier, (wheel, pinned)
+
+
+def test_gpu_image_builds_on_the_project_image():
+  with open(os.path.join(_REPO, 'Dockerfile.gpu')) as f:
+    dockerfile = f.read()
+  assert re.search(r'^ARG BASE_IMAGE=\S+\nFROM \$\{BASE_IMAGE\}$', dockerfile, re.M)
+  assert re.search(rf'^WORKDIR {kubeflow_v2_runner.IMAGE_PROJECT_DIR}$', dockerfile, re.M)
+  assert re.search(r"^RUN python -m pip install .*-c constraints\.txt -e '\.\[gpu\]'$",
+                   dockerfile, re.M)
+  # Cloud Build builds both, the GPU one on the project one, tagged as the runner expects.
+  with open(os.path.join(_REPO, 'cloudbuild.yaml')) as f:
+    steps = yaml.safe_load(f)['steps']
+  assert [step['args'] for step in steps] == [
+      ['build', '-t', '${_IMAGE}', '.'],
+      ['build', '-f', 'Dockerfile.gpu', '--build-arg', 'BASE_IMAGE=${_IMAGE}',
+       '-t', '${_IMAGE}' + trainer_machine.GPU_TAG_SUFFIX, '.']]
