@@ -32,6 +32,7 @@ from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelB
 from components.sample_quality import floor_thresholds
 from components.sample_quality.eval_examples import model_spec
 from components.versioned_pusher import publish
+from components.versioned_pusher import release_page
 from formats import release, tflite_model, variants
 
 # The variant names are formats/variants.py's; kept under these names for the pipeline.
@@ -172,7 +173,10 @@ def VersionedPusher(
           'tflite_blessing_ids': {v: blessing.id for v, (blessing, _) in tflite_gates.items()},
           'tflite_ids': {name: a.id for name, a in tflite_models.items()}},
   }
-  target = publish.publish(serving_dir, fill, manifest)
+  # The release page is written into the release before it appears (local serving dirs).
+  target = publish.publish(serving_dir, fill, manifest,
+                           describe=release_page.write_version_page,
+                           list_versions=release_page.write_listing)
   logging.info('Pushed version %s to %s.', os.path.basename(target), serving_dir)
   pushed_model.set_int_custom_property('pushed', 1)
   pushed_model.set_string_custom_property('pushed_destination', target)

@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import glob
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -89,11 +90,16 @@ def _remove_stale_pointers(serving_dir: str) -> None:
       os.remove(path)
 
 
-def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> str:
+def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
+            describe: Optional[Callable[[str, dict], None]] = None,
+            list_versions: Optional[Callable[[str], None]] = None) -> str:
   """Creates <serving_dir>/<version> atomically and points LATEST at it; returns its path.
 
   `fill(folder)` writes the content into the temporary folder; the manifest (with the
   inventory of what `fill` wrote) is added last. `fill` always gets a local folder.
+  `describe(folder, manifest)`, if given, then writes into the still hidden folder what
+  needs the version (the release page); `list_versions(serving_dir)`, once LATEST moved,
+  rewrites what lists the versions. Both run in the publishing turn.
   Raises PublishError (an OSError) naming `serving_dir` when any step fails.
   """
   if '://' in serving_dir:  # = not artifact_io.is_local, which would import TensorFlow
@@ -105,7 +111,7 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
     with scratch_dirs.owned_folder(serving_dir, STAGING_PREFIX,
                                    os.path.join(serving_dir, LOCK_FILE)) as staging:
       try:
-        return _move_into_place(serving_dir, staging, fill, manifest)
+        return _move_into_place(serving_dir, staging, fill, manifest, describe, list_versions)
       except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -113,7 +119,8 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
     raise publish_error(serving_dir, _current(serving_dir), e) from e
 
 
-def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict) -> str:
+def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict, describe=None,
+                     list_versions=None) -> str:
   fill(staging)
   manifest = dict(manifest, files=file_inventory(staging))
   with _publishing_turn(serving_dir):
@@ -122,6 +129,8 @@ def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict) -> st
     manifest['version'] = version
     with open(os.path.join(staging, MANIFEST), 'w') as f:
       json.dump(manifest, f, indent=2, sort_keys=True)
+    if describe:
+      describe(staging, manifest)
     target = os.path.join(serving_dir, version)
     os.rename(staging, target)  # atomic on one filesystem
     try:
@@ -130,5 +139,12 @@ def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict) -> st
       # LATEST never named it, so no reader followed it there: take it back out.
       shutil.rmtree(target, ignore_errors=True)
       raise
+    if list_versions:
+      # The release is out: a listing that fails to update leaves the old one, not a failure.
+      try:
+        list_versions(serving_dir)
+      except Exception as e:  # pylint: disable=broad-except
+        logging.warning('Published %s, but the listing of %s was not updated: %s: %s',
+                        version, serving_dir, type(e).__name__, e)
   return target
 
