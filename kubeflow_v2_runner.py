@@ -121,8 +121,9 @@ def _on_gan_trainer(vertex_pipeline: tfx.dsl.Pipeline, environ: Mapping[str, str
 
 def _check_batch_split(machine: Optional[trainer_machine.TrainerMachine],
                        environ: Mapping[str, str], knobs: dict) -> None:
-  """Several GPUs train under MirroredStrategy (models/loop.py make_strategy), which splits the global
-  batch evenly: refuse a count that does not divide it now, not after ingest on Vertex."""
+  """Several GPUs train under MirroredStrategy (make_strategy, models/loop.py), which splits
+  the global batch evenly: refuse a count that does not divide it now, not after ingest on
+  Vertex."""
   if not machine or machine.accelerator_count < 2:
     return
   config = TrainConfig.from_custom_config({'preset': knobs['preset'],
