@@ -9,6 +9,7 @@ Trainer on a GPU"). Imports no TensorFlow; the Vertex AI SDK, whose list of acce
 types is the allowed one, is imported only when TRAINER_ACCELERATOR is set.
 """
 import dataclasses
+import math
 import re
 import warnings
 from typing import Mapping, Optional, Tuple
@@ -98,7 +99,7 @@ def memory_limit(environ: Mapping[str, str]) -> Optional[float]:
     return None
   match = _MEMORY_FORM.fullmatch(value.strip())
   gigabytes = float(match[1]) * _UNIT_BYTES[match[2]] / 10**9 if match else 0
-  if gigabytes <= 0:
+  if not 0 < gigabytes < math.inf:  # 400 digits would be inf
     _fail(MEMORY, value, MEMORY_ALLOWED)
   return gigabytes
 

@@ -42,9 +42,9 @@ def test_memory_in_gigabytes(value, gigabytes):
   assert trainer_machine.memory_limit({'TRAINER_MEMORY': value}) == pytest.approx(gigabytes)
 
 
-@pytest.mark.parametrize('value', ['0', '0Gi', '-4', '16GB', 'G', '1e3', 'nan'])
+@pytest.mark.parametrize('value', ['0', '0Gi', '-4', '16GB', 'G', '1e3', 'nan', '9' * 400])
 def test_bad_memory(value):
-  with pytest.raises(RunSettingsError, match=f"TRAINER_MEMORY='{value}'"):
+  with pytest.raises(RunSettingsError, match=f"TRAINER_MEMORY='{value[:20]}"):
     trainer_machine.memory_limit({'TRAINER_MEMORY': value})
 
 
