@@ -140,11 +140,12 @@ def _extra_args(environ: Mapping[str, str]) -> List[str]:
   return args
 
 
-def _runner_args(environ: Mapping[str, str]) -> List[str]:
+def _runner_args(environ: Mapping[str, str],
+                 direct_defaults: Optional[Mapping[str, object]] = None) -> List[str]:
   runner = environ.get('BEAM_RUNNER') or 'direct'
   if runner not in RUNNERS:
     raise RunSettingsError([problem('BEAM_RUNNER', runner, f'one of {", ".join(RUNNERS)}')])
-  options, problems = {}, []
+  options, problems = dict(direct_defaults or {}) if runner == 'direct' else {}, []
   for option, parameter in inspect.signature(RUNNERS[runner]).parameters.items():
     variable = f'BEAM_{option.upper()}'
     value = environ.get(variable)
@@ -175,13 +176,21 @@ def _no_unknown_variables(environ: Mapping[str, str]) -> None:
                                     + ', '.join(known)) for v in unknown])
 
 
-def beam_args_from_env(environ: Mapping[str, str] = os.environ) -> List[str]:
+def beam_args_from_env(environ: Mapping[str, str] = os.environ,
+                       direct_defaults: Optional[Mapping[str, object]] = None) -> List[str]:
   """Beam arguments from BEAM_RUNNER (default `direct`), BEAM_<OPTION> and BEAM_EXTRA_ARGS.
 
   Only the chosen runner's options are read (BEAM_FLINK_MASTER, BEAM_PARALLELISM,
   BEAM_WORKER_IMAGE, BEAM_PROJECT, ...), so one environment can hold several runners'
   settings. One RunSettingsError names every bad, missing or unknown BEAM_* variable.
+
+  `direct_defaults`: `direct_args` options (e.g. running_mode) a runner chooses for the
+  DirectRunner when their BEAM_<OPTION> variable is unset; the variable still wins.
   """
-  settings = gather(runner=lambda: _runner_args(environ), extra=lambda: _extra_args(environ),
+  unknown = sorted(set(direct_defaults or {}) - set(inspect.signature(direct_args).parameters))
+  if unknown:
+    raise ValueError(f'direct_defaults: {unknown} are not options of direct_args')
+  settings = gather(runner=lambda: _runner_args(environ, direct_defaults),
+                    extra=lambda: _extra_args(environ),
                     unknown=lambda: _no_unknown_variables(environ))
   return settings['runner'] + settings['extra']

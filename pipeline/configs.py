@@ -19,6 +19,14 @@ SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'schema', 'schema.pbtxt')
 # multi-process DirectRunner on multi-core machines, or Flink, Spark, Dataflow.
 BEAM_PIPELINE_ARGS = beam_args.direct_args(running_mode='in_memory')
 
+# The DirectRunner mode of the local runners (local_runner.py, airflow_dag.py) when
+# BEAM_RUNNING_MODE is unset. LocalDagRunner runs one component at a time, so worker
+# processes mostly add their start (each imports TensorFlow and TFDV or TFMA) to every
+# Beam stage: on 2 cores the full 70,000-example ingest took ExampleGen 67 s and
+# StatisticsGen 18 s in memory against 131 s and 53 s with a worker per core
+# (docs/benchmarks.md, "Full run"). BEAM_RUNNING_MODE=multi_processing brings them back.
+LOCAL_DIRECT_RUNNING_MODE = 'in_memory'
+
 # GAN training: a preset of models/presets and its step count (one step = one real batch).
 # 6,000 steps of `default` take about 8 minutes on 2 CPU cores (docs/presets.md).
 PRESET = DEFAULT_PRESET

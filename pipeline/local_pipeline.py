@@ -6,7 +6,7 @@ package, not in local_runner.py, because Airflow loads airflow_dag.py from its d
 where only installed packages import.
 """
 import os
-from typing import Mapping
+from typing import List, Mapping
 
 from tfx import v1 as tfx
 
@@ -27,6 +27,13 @@ def output_paths(output_dir: str) -> dict:
       'tfds_data_dir': os.path.join(output_dir, 'tfds'),
       'run_lock': os.path.join(output_dir, '.run.lock'),
   }
+
+
+def local_beam_args(environ: Mapping[str, str]) -> List[str]:
+  """BEAM_* settings as every runner reads them, but the DirectRunner in this process
+  unless BEAM_RUNNING_MODE says otherwise (configs.LOCAL_DIRECT_RUNNING_MODE: why)."""
+  return beam_args.beam_args_from_env(
+      environ, direct_defaults={'running_mode': configs.LOCAL_DIRECT_RUNNING_MODE})
 
 
 def local_settings(output_dir: str, environ: Mapping[str, str],
@@ -51,7 +58,7 @@ def local_settings(output_dir: str, environ: Mapping[str, str],
       # Only checked: run_knobs gives the same absolute path as the `incoming_dir` knob.
       incoming_dir=lambda: run_settings.input_folder(environ, 'INCOMING_DIR', folders_here),
       knobs=lambda: run_knobs.knobs_from_env(environ),
-      beam_pipeline_args=lambda: beam_args.beam_args_from_env(environ),
+      beam_pipeline_args=lambda: local_beam_args(environ),
   )
 
 

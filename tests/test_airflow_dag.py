@@ -12,7 +12,7 @@ from tfx.orchestration.config import config_utils
 from tfx.orchestration.config import pipeline_config
 
 import airflow_dag
-from pipeline import beam_args
+from pipeline import local_pipeline
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 
@@ -25,7 +25,7 @@ def _same_pipeline_built_directly():
       pipeline_name=configs.PIPELINE_NAME, pipeline_root='/data/mnist-gan/pipeline_root',
       tfds_data_dir='/data/mnist-gan/tfds', schema_path=configs.SCHEMA_PATH,
       serving_dir='/data/mnist-gan/serving', manual_dir='/data/mnist',
-      beam_pipeline_args=beam_args.beam_args_from_env({}), preset='mlp', train_steps=321,
+      beam_pipeline_args=local_pipeline.local_beam_args({}), preset='mlp', train_steps=321,
       gan_config={'batch_size': 16, 'g_noise': 'fresh'})
 
 
@@ -37,7 +37,7 @@ def test_dag_builds_the_pipeline_of_create_pipeline():
     assert got.exec_properties == want.exec_properties, got.id
   assert built.pipeline_info.pipeline_root == '/data/mnist-gan/pipeline_root'
   assert built.metadata_connection_config.sqlite.filename_uri == '/data/mnist-gan/metadata.sqlite'
-  assert built.beam_pipeline_args == beam_args.beam_args_from_env({})
+  assert built.beam_pipeline_args == local_pipeline.local_beam_args({})
 
 
 def test_default_output_is_apart_from_local_runs():
