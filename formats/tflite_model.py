@@ -7,3 +7,6 @@ A release renames the file (formats/release.py), and its card names the file it 
 MODEL_FILE = 'tflite'
 CARD_FILE = 'card.json'
 CARD_FILE_FIELD = 'file'  # the card's field naming the model file beside it
+# The card's record of the TFLite Model Metadata inside the file: {version, bytes}; the
+# exporter writes the export's id as version, a release its own version.
+CARD_METADATA_FIELD = 'metadata'

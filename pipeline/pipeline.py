@@ -14,7 +14,7 @@ from components.span_example_gen import SpanExampleGen
 from components.tfds_example_gen import TfdsExampleGen
 from components.tflite_export.component import TFLiteExport
 from components.tflite_export.defaults import DEFAULT_PARITY_SAMPLES
-from components.versioned_pusher.component import GATED_TFLITE_VARIANTS
+from components.versioned_pusher.component import GATED_TFLITE_VARIANTS, TFLITE_VARIANTS
 from components.versioned_pusher.component import VersionedPusher
 from models.config import TrainConfig
 from models.presets import get_preset
@@ -160,9 +160,9 @@ def gate_and_push_components(examples, classifier, model, baseline, preset: str,
   pusher = VersionedPusher(
       model=model, model_blessing=evaluator.outputs['blessing'],
       model_evaluation=evaluator.outputs['evaluation'],
-      fp32=tflite_export.outputs['fp32'], fp16=tflite_export.outputs['fp16'],
-      dynamic_int8=tflite_export.outputs['dynamic_int8'], int8=tflite_export.outputs['int8'],
-      serving_dir=serving_dir, **tflite_gate_outputs)
+      serving_dir=serving_dir,
+      **{variant: tflite_export.outputs[variant] for variant in TFLITE_VARIANTS},
+      **tflite_gate_outputs)
   return [tflite_export, eval_examples, evaluator, *tflite_gates.values(), pusher]
 
 

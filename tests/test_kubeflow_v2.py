@@ -28,8 +28,10 @@ _ENV = {
 _COMPONENTS = ['TfdsExampleGen', 'CuratedSchemaGen', 'StatisticsGen', 'SchemaGen',
                'ExampleValidator', 'AnomalyGate', 'ClassifierTrainer', 'Trainer', 'TFLiteExport',
                'GeneratorEvalExamples', 'Evaluator', 'TFLiteFp16Evaluator',
-               'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator', 'VersionedPusher']
-_TFLITE_GATES = ['TFLiteFp16Evaluator', 'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator']
+               'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator', 'TFLiteUint8Evaluator',
+               'VersionedPusher']
+_TFLITE_GATES = ['TFLiteFp16Evaluator', 'TFLiteDynamicInt8Evaluator', 'TFLiteInt8Evaluator',
+                 'TFLiteUint8Evaluator']
 # Kubeflow V2 has no resolver task: TFX compiles LatestBlessedModelStrategy into two queries.
 _RESOLVER_TASKS = ['LatestReleaseResolver-model-blessing-resolver',
                    'LatestReleaseResolver-model-resolver']
@@ -209,7 +211,7 @@ def test_baseline_and_warm_start_model_is_the_last_pushed_release(job):
 
 def test_the_pusher_requires_every_gate(job):
   assert _producer(job, 'VersionedPusher', 'model_blessing') == ('Evaluator', 'blessing')
-  for variant, gate in zip(('fp16', 'dynamic_int8', 'int8'), _TFLITE_GATES):
+  for variant, gate in zip(('fp16', 'dynamic_int8', 'int8', 'uint8'), _TFLITE_GATES):
     assert _producer(job, 'VersionedPusher', f'{variant}_blessing') == (gate, 'blessing')
     assert _producer(job, 'VersionedPusher', f'{variant}_evaluation') == (gate, 'evaluation')
     assert _producer(job, gate, 'model') == ('TFLiteExport', variant)

@@ -38,6 +38,8 @@ SLOW_FILES = {
     'tests/components/test_remote_uris.py': 22,
     'tests/components/test_sample_quality.py': 11,
     'tests/components/test_tflite_metadata.py': 9,
+    'tests/components/test_pushed_tflite_metadata.py': 29,
+    'tests/components/test_tflite_uint8_output.py': 15,
     # Pipelines run through LocalDagRunner (Beam, several TensorFlow processes).
     'tests/pipeline/test_full_pipeline.py': None,
     'tests/pipeline/test_gate_drift.py': None,

@@ -19,6 +19,8 @@ _QUANTIZATION = {
     variants.DYNAMIC_INT8: {'weights': 'int8',
                             'activations': 'float32 (int8 kernels where possible)'},
     variants.INT8: {'weights': 'int8', 'activations': 'int8'},
+    variants.UINT8_OUT: {'weights': 'int8', 'activations': 'int8',
+                              'output': 'uint8 gray levels (scale 1/255, zero point 0)'},
 }
 
 
@@ -42,6 +44,12 @@ def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Any]],
                        meaning=f'digit to draw: class index 0..{spec["num_classes"] - 1}'))
   images = dict(_io_entry(io[IMAGES_OUTPUT]), name=IMAGES_OUTPUT, range=spec['output_range'],
                 meaning='grayscale 28x28 digit, 0 = background, 1 = ink (MNIST convention)')
+  if io[IMAGES_OUTPUT]['dtype'] == 'uint8':  # gray levels (components/tflite_export/uint8_output.py)
+    images['bitmap'] = (
+        'each uint8 value is the gray level of its pixel as it is: 0 = background, 255 = ink; '
+        'rows of 28 values, top to bottom. Android: per pixel 0xFF000000 | q << 16 | q << 8 | q '
+        'into Bitmap.setPixels (white ink on black; 255 - q for dark ink on white); iOS: the '
+        '784 bytes as a CGImage with an 8-bit DeviceGray color space')
   return {
       'variant': variant,
       tflite_model.CARD_FILE_FIELD: TFLITE_FILE,

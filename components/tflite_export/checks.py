@@ -9,7 +9,7 @@ from typing import Dict, List
 from formats import variants
 from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT
 
-from components.tflite_export import litert_runner
+from components.tflite_export import litert_runner, uint8_output
 
 
 class VariantCheckError(RuntimeError):
@@ -31,7 +31,7 @@ def check_variant(variant: str, generator: litert_runner.LiteRTGenerator,
     problems.append('no float16 weights: the converter did not quantize any weight')
   if variant == variants.DYNAMIC_INT8 and not weights.get('int8'):
     problems.append('no int8 weights: the converter did not quantize any weight')
-  if variant == variants.INT8:
+  if variant in variants.FULL_INTEGER_VARIANTS:
     degenerate = generator.degenerate_activations()
     if degenerate:
       problems.append(f'activation(s) {", ".join(degenerate[:3])} calibrated to a near-zero '
@@ -43,10 +43,17 @@ def check_variant(variant: str, generator: litert_runner.LiteRTGenerator,
                       '(the converter left them computing in float)')
     io = generator.io_details()
     io_dtype = 'int8' if int8_io else 'float32'
-    wrong = {n: io[n]['dtype'] for n in (NOISE_INPUT, IMAGES_OUTPUT)
-             if n in io and io[n]['dtype'] != io_dtype}
+    expected_io = {NOISE_INPUT: io_dtype,
+                   IMAGES_OUTPUT: 'uint8' if variant == variants.UINT8_OUT else io_dtype}
+    wrong = {n: io[n]['dtype'] for n, dtype in expected_io.items()
+             if n in io and io[n]['dtype'] != dtype}
     if wrong:
-      problems.append(f'expected {io_dtype} model I/O, got {wrong}')
+      problems.append(f'expected model I/O {expected_io}, got {wrong}')
+    if variant == variants.UINT8_OUT and IMAGES_OUTPUT in io and (
+        abs(io[IMAGES_OUTPUT]['scale'] - uint8_output.SCALE) > 1e-9 or
+        io[IMAGES_OUTPUT]['zero_point'] != uint8_output.ZERO_POINT):
+      problems.append(f'uint8 output quantized as scale {io[IMAGES_OUTPUT]["scale"]}, zero '
+                      f'point {io[IMAGES_OUTPUT]["zero_point"]}, not 1/255 and 0 (gray levels)')
   if problems:
     raise VariantCheckError(f'TFLite variant {variant!r}: ' + '; '.join(problems))
   return weights

@@ -21,7 +21,7 @@ from formats import variants
 # DEFAULT_PARITY_SAMPLES seeded inputs. Chosen from measurements (docs/export.md): well below what
 # each variant reaches on the presets, well above what a broken conversion gives.
 DEFAULT_MIN_PSNR_DB = {variants.FP32: 60.0, variants.FP16: 30.0, variants.DYNAMIC_INT8: 25.0,
-                       variants.INT8: 20.0}
+                       variants.INT8: 20.0, variants.UINT8_OUT: 20.0}
 
 
 def _param(type_, optional=True):

@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
-from components.tflite_export import fixups
+from components.tflite_export import fixups, uint8_output
 from formats import generator_spec, variants
 
 VARIANTS = variants.TFLITE_VARIANTS
@@ -56,7 +56,7 @@ def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np
   converter.optimizations = [tf.lite.Optimize.DEFAULT]
   if variant == variants.FP16:
     converter.target_spec.supported_types = [tf.float16]
-  elif variant == variants.INT8:
+  elif variant in variants.FULL_INTEGER_VARIANTS:
     count = len(calibration[generator_spec.NOISE_INPUT])
 
     def representative_dataset():
@@ -71,6 +71,8 @@ def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np
     if int8_io:
       converter.inference_input_type = tf.int8
       converter.inference_output_type = tf.int8
+    if variant == variants.UINT8_OUT:  # a final QUANTIZE to uint8 (uint8_output.py)
+      converter.inference_output_type = tf.uint8
   elif variant != variants.DYNAMIC_INT8:
     raise ValueError(f'Unknown TFLite variant {variant!r}; known: {VARIANTS}')
   return converter
@@ -92,8 +94,10 @@ def _child_main(job_path: str) -> int:
       with open(status, 'w') as f:
         json.dump({'failed': variant, 'error': translate_error(variant, str(e))}, f)
       return 2
-    if variant == variants.INT8:
-      model, repaired[variants.INT8] = fixups.fix_one_hot_quantization(model)
+    if variant in variants.FULL_INTEGER_VARIANTS:
+      model, repaired[variant] = fixups.fix_one_hot_quantization(model)
+    if variant == variants.UINT8_OUT:
+      model, _ = uint8_output.pin_output_scale(model, f'TFLite variant {variant!r}')
     with open(os.path.join(job['out_dir'], f'{variant}.tflite'), 'wb') as f:
       f.write(model)
   with open(status, 'w') as f:

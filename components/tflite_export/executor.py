@@ -25,10 +25,10 @@ from tfx.utils import path_utils
 
 from components import artifact_io, scratch_dirs
 from components.tflite_export import card, checks, convert, generator_inputs, litert_runner
-from components.tflite_export import parity
+from components.tflite_export import metadata, parity
 from components.tflite_export.defaults import (DEFAULT_CALIBRATION_SAMPLES,
                                                DEFAULT_LATENCY_RUNS, DEFAULT_PARITY_SAMPLES)
-from formats import generator_spec, variants
+from formats import generator_spec, tflite_model, variants
 
 MODEL_KEY = 'model'
 VARIANTS = variants.TFLITE_VARIANTS
@@ -45,6 +45,13 @@ def min_psnr_key(variant: str) -> str:
 
 def latency_runs(exec_properties: Dict[str, Any]) -> int:
   return int(exec_properties.get(LATENCY_RUNS_KEY) or DEFAULT_LATENCY_RUNS)
+
+
+def export_version(context, model: types.Artifact) -> str:
+  """The metadata version of an export until a release stamps its own: the TFX execution
+  id (the executor context's unique id, which TFX sets to it), else the input model's id."""
+  execution = getattr(context, '_unique_id', None) if context is not None else None
+  return f'export-{execution}' if execution else f'export-of-model-{model.id}'
 
 
 def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any],
@@ -135,6 +142,10 @@ class Executor(base_executor.BaseExecutor):
         paths, repaired = convert.convert_all(
             _local_saved_model(model_dir, staging), os.path.join(staging, '_convert'),
             calibration, bool(exec_properties.get(INT8_IO_KEY)))
+        # Metadata first: the checks, parity and latency below measure the shipped bytes.
+        version = export_version(self._context, model)
+        metadata_bytes = {v: metadata.write_into_file(paths[v], spec, v, version)
+                          for v in VARIANTS}
         results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
                    for v in VARIANTS}
         for variant in VARIANTS:  # measured all first, so the log shows every figure
@@ -149,13 +160,16 @@ class Executor(base_executor.BaseExecutor):
               'samples': len(feed['noise']), 'seed': seed,
               'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
               'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
-              'calibration_samples': (len(calibration['noise']) if variant == variants.INT8
-                                      else None)}
+              'calibration_samples': (len(calibration['noise'])
+                                      if variant in variants.FULL_INTEGER_VARIANTS else None)}
           latency = {'ms_per_image_batch1_threads1': r['latency_ms'], 'statistic': 'median',
                      'runs': latency_runs(exec_properties),
                      'measured_on': 'export host CPU (indicative; phones differ)'}
           content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
                                parity_entry, latency, model.uri)
+          # TFLite Model Metadata in the file (components/tflite_export/metadata.py); a
+          # release rewrites the version to its own.
+          content[tflite_model.CARD_METADATA_FIELD] = {'version': version, 'bytes': metadata_bytes[variant]}
           if repaired.get(variant):
             content['quantization']['repairs'] = [
                 f'{repaired[variant]} ONE_HOT on/off constant(s) requantized to the output scale '

@@ -49,11 +49,15 @@ def _tflite_support():
   return metadata, schema
 
 
+def _check_tflite(model_bytes: bytes, what: str) -> None:
+  if len(model_bytes) < 8 or not litert_schema.Model.ModelBufferHasIdentifier(model_bytes, 0):
+    raise ValueError(f'{what} is not a TFLite model (no TFL3 file identifier)')
+
+
 def _subgraph0_inputs(model_bytes: bytes, what: str) -> Dict[str, Any]:
   """{'signature': key, 'inputs': [names], 'outputs': [names]} of subgraph 0, names in the
   subgraph's tensor order (the order metadata must follow), from the signature def."""
-  if not litert_schema.Model.ModelBufferHasIdentifier(model_bytes, 0):
-    raise ValueError(f'{what} is not a TFLite model (no TFL3 file identifier)')
+  _check_tflite(model_bytes, what)
   model = litert_schema.Model.GetRootAs(model_bytes, 0)
   subgraph = model.Subgraphs(0)
   for i in range(model.SignatureDefsLength()):
@@ -239,6 +243,7 @@ def set_version(model_bytes: bytes, version: str, what: str = 'model') -> bytes:
   The packed files (labels.txt) stay as they are; the populator replaces the metadata
   buffer in place, so graph and weights are untouched."""
   md, schema = _tflite_support()
+  _check_tflite(model_bytes, what)
   buffer = md.get_metadata_buffer(bytearray(model_bytes))
   if not buffer:
     raise ValueError(f'{what} has no TFLite metadata whose version could be set')
@@ -254,6 +259,7 @@ def set_version(model_bytes: bytes, version: str, what: str = 'model') -> bytes:
 def read(model_bytes: bytes, what: str = 'model') -> Dict[str, Any]:
   """{'metadata': the metadata as JSON (schema field names), 'files': {name: bytes}}."""
   md, _ = _tflite_support()
+  _check_tflite(model_bytes, what)
   try:
     displayer = md.MetadataDisplayer.with_model_buffer(bytearray(model_bytes))
   except ValueError as e:
@@ -266,6 +272,7 @@ def read(model_bytes: bytes, what: str = 'model') -> Dict[str, Any]:
 def version_of(model_bytes: bytes, what: str = 'model') -> Optional[str]:
   """The metadata's version field, or None when the model carries no metadata."""
   md, schema = _tflite_support()
+  _check_tflite(model_bytes, what)
   buffer = md.get_metadata_buffer(bytearray(model_bytes))
   if not buffer:
     return None

@@ -31,7 +31,7 @@ from components import artifact_io
 from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
 from components.sample_quality import floor_thresholds
 from components.sample_quality.eval_examples import model_spec
-from components.versioned_pusher import publish
+from components.versioned_pusher import publish, release_metadata
 from components.versioned_pusher import release_page
 from formats import release, tflite_model, variants
 
@@ -97,6 +97,25 @@ def baseline_preset(model_blessing) -> Optional[str]:
   return model_spec(uri).get('preset') if uri else None
 
 
+def release_filler(model, tflite_models: Dict[str, object]):
+  """`fill(folder)` for publish.publish: the SavedModel and every variant's model and card
+  in the release layout (formats/release.py). The folder is local; the sources may be
+  gs:// URIs."""
+  def fill(folder):
+    artifact_io.copy_tree(path_utils.serving_model_path(model.uri),
+                          release.saved_model_dir(folder))
+    for name, artifact in tflite_models.items():
+      source = path_utils.serving_model_path(artifact.uri)
+      os.makedirs(release.tflite_dir(folder, name))
+      tf.io.gfile.copy(os.path.join(source, tflite_model.MODEL_FILE),
+                       release.tflite_file(folder, name))
+      # The card names the file beside it, which the release renames.
+      card = json.loads(artifact_io.read_text(os.path.join(source, tflite_model.CARD_FILE)))
+      with open(release.card_file(folder, name), 'w') as f:
+        json.dump(release.released_card(card), f, indent=2)
+  return fill
+
+
 def _set_release_blessing(release_blessing, model, blessed: bool) -> None:
   release_blessing.set_int_custom_property(evaluator_constants.ARTIFACT_PROPERTY_BLESSED_KEY,
                                            1 if blessed else 0)
@@ -112,11 +131,13 @@ def VersionedPusher(
     model_blessing: _Input[SavedModelBlessing],
     model_evaluation: _Input[_STD.ModelEvaluation],
     fp32: _Input[_STD.Model], fp16: _Input[_STD.Model], dynamic_int8: _Input[_STD.Model],
-    int8: _Input[_STD.Model],
+    int8: _Input[_STD.Model], uint8: _Input[_STD.Model],
     fp16_blessing: _Input[TFLiteModelBlessing], fp16_evaluation: _Input[_STD.ModelEvaluation],
     dynamic_int8_blessing: _Input[TFLiteModelBlessing],
     dynamic_int8_evaluation: _Input[_STD.ModelEvaluation],
     int8_blessing: _Input[TFLiteModelBlessing], int8_evaluation: _Input[_STD.ModelEvaluation],
+    uint8_blessing: _Input[TFLiteModelBlessing],
+    uint8_evaluation: _Input[_STD.ModelEvaluation],
     pushed_model: tfx.dsl.components.OutputArtifact[_STD.PushedModel],
     release_blessing: tfx.dsl.components.OutputArtifact[_STD.ModelBlessing],
     serving_dir: tfx.dsl.components.Parameter[str],
@@ -137,19 +158,6 @@ def VersionedPusher(
     pushed_model.set_string_custom_property('refusal', refusal)
     _set_release_blessing(release_blessing, model, blessed=False)
     return
-
-  def fill(folder):  # a local folder; the sources may be gs:// URIs
-    artifact_io.copy_tree(path_utils.serving_model_path(model.uri),
-                          release.saved_model_dir(folder))
-    for name, artifact in tflite_models.items():
-      source = path_utils.serving_model_path(artifact.uri)
-      os.makedirs(release.tflite_dir(folder, name))
-      tf.io.gfile.copy(os.path.join(source, tflite_model.MODEL_FILE),
-                       release.tflite_file(folder, name))
-      # The card names the file beside it, which the release renames.
-      card = json.loads(artifact_io.read_text(os.path.join(source, tflite_model.CARD_FILE)))
-      with open(release.card_file(folder, name), 'w') as f:
-        json.dump(release.released_card(card), f, indent=2)
 
   tflite_metrics = {name: overall_metrics(evaluation)
                     for name, (_, evaluation) in tflite_gates.items()}
@@ -173,10 +181,12 @@ def VersionedPusher(
           'tflite_blessing_ids': {v: blessing.id for v, (blessing, _) in tflite_gates.items()},
           'tflite_ids': {name: a.id for name, a in tflite_models.items()}},
   }
-  # The release page is written into the release before it appears (local serving dirs).
-  target = publish.publish(serving_dir, fill, manifest,
+  # The .tflite files get the release version in their metadata once it is chosen; the
+  # release page is written into the release before it appears (local serving dirs).
+  target = publish.publish(serving_dir, release_filler(model, tflite_models), manifest,
                            describe=release_page.write_version_page,
-                           list_versions=release_page.write_listing)
+                           list_versions=release_page.write_listing,
+                           stamp=release_metadata.stamp)
   logging.info('Pushed version %s to %s.', os.path.basename(target), serving_dir)
   pushed_model.set_int_custom_property('pushed', 1)
   pushed_model.set_string_custom_property('pushed_destination', target)

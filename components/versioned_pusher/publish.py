@@ -92,26 +92,31 @@ def _remove_stale_pointers(serving_dir: str) -> None:
 
 def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
             describe: Optional[Callable[[str, dict], None]] = None,
-            list_versions: Optional[Callable[[str], None]] = None) -> str:
+            list_versions: Optional[Callable[[str], None]] = None,
+            stamp: Optional[Callable[[str, str], None]] = None) -> str:
   """Creates <serving_dir>/<version> atomically and points LATEST at it; returns its path.
 
-  `fill(folder)` writes the content into the temporary folder; the manifest (with the
-  inventory of what `fill` wrote) is added last. `fill` always gets a local folder.
+  `fill(folder)` writes the content into the temporary folder; `stamp(folder, version)`,
+  if given, then writes the version chosen for it into the content (the .tflite files'
+  metadata); the manifest (with the inventory of the folder as stamped) is added last.
+  `fill` and `stamp` always get a local folder.
   `describe(folder, manifest)`, if given, then writes into the still hidden folder what
   needs the version (the release page); `list_versions(serving_dir)`, once LATEST moved,
-  rewrites what lists the versions. Both run in the publishing turn.
+  rewrites what lists the versions. Stamp, describe and list_versions run in the
+  publishing turn.
   Raises PublishError (an OSError) naming `serving_dir` when any step fails.
   """
   if '://' in serving_dir:  # = not artifact_io.is_local, which would import TensorFlow
     from components.versioned_pusher import remote_publish  # pylint: disable=g-import-not-at-top
-    return remote_publish.publish(serving_dir, fill, manifest)
+    return remote_publish.publish(serving_dir, fill, manifest, stamp=stamp)
   os.makedirs(serving_dir, exist_ok=True)
   try:
     # Orphans of killed publishers are removed here; live publishers' folders stay.
     with scratch_dirs.owned_folder(serving_dir, STAGING_PREFIX,
                                    os.path.join(serving_dir, LOCK_FILE)) as staging:
       try:
-        return _move_into_place(serving_dir, staging, fill, manifest, describe, list_versions)
+        return _move_into_place(serving_dir, staging, fill, manifest, describe, list_versions,
+                                stamp)
       except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -120,13 +125,14 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
 
 
 def _move_into_place(serving_dir: str, staging: str, fill, manifest: dict, describe=None,
-                     list_versions=None) -> str:
+                     list_versions=None, stamp=None) -> str:
   fill(staging)
-  manifest = dict(manifest, files=file_inventory(staging))
   with _publishing_turn(serving_dir):
     _remove_stale_pointers(serving_dir)
     version = new_version(serving_dir)
-    manifest['version'] = version
+    if stamp is not None:  # the version is only known inside the turn, so stamp here
+      stamp(staging, version)
+    manifest = dict(manifest, files=file_inventory(staging), version=version)
     with open(os.path.join(staging, MANIFEST), 'w') as f:
       json.dump(manifest, f, indent=2, sort_keys=True)
     if describe:

@@ -3,19 +3,21 @@
 The exporter writes each variant's metadata with the export's id as its version; the
 version a release gets is only known when the publisher picks it. So the publisher calls
 `stamp(folder, version)` on the assembled folder before it takes the inventory (the
-manifest's sha256 then describes the stamped bytes). Only the metadata's `version` field
+manifest's sha256 then describes the stamped bytes), and the card's `metadata.version`
+follows. Only the metadata's `version` field
 changes (components/tflite_export/metadata.py); to prove that the shipped file computes
 what the gate blessed, each stamped model is run with LiteRT beside the gated bytes on
 seeded inputs, and any output that differs in a single bit refuses the release, naming the
 file.
 """
+import json
 import os
 from typing import Dict
 
 import numpy as np
 
 from components.tflite_export import generator_inputs, litert_runner, metadata
-from formats import generator_spec, release, variants
+from formats import generator_spec, release, tflite_model, variants
 
 CHECK_SAMPLES = 16  # inputs per variant (every digit of a conditional generator)
 CHECK_SEED = 20_251_201  # any fixed seed: the same inputs for the gated and stamped bytes
@@ -60,4 +62,17 @@ def stamp(folder: str, version: str) -> Dict[str, str]:
                        'its outputs; refusing to ship a file the gate did not bless')
     with open(path, 'wb') as f:
       f.write(stamped)
+    _stamp_card(release.card_file(folder, variant), version)
   return before
+
+
+def _stamp_card(card_path: str, version: str) -> None:
+  """The card's record of the file's metadata follows the file (if the card has one)."""
+  if not os.path.isfile(card_path):
+    return
+  with open(card_path) as f:
+    card = json.load(f)
+  if isinstance(card.get(tflite_model.CARD_METADATA_FIELD), dict):
+    card[tflite_model.CARD_METADATA_FIELD]['version'] = version
+    with open(card_path, 'w') as f:
+      json.dump(card, f, indent=2)

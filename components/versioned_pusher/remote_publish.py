@@ -33,7 +33,7 @@ import os
 import shutil
 import time
 import uuid
-from typing import Callable, List
+from typing import Callable, List, Optional
 
 import tensorflow as tf
 
@@ -125,7 +125,8 @@ def _point_latest(serving_dir: str, version: str) -> None:
       _remove_file(pointer)
 
 
-def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> str:
+def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
+            stamp: Optional[Callable[[str, str], None]] = None) -> str:
   """As publish.publish, for a serving directory given as a URI; returns the version's URI."""
   try:
     tf.io.gfile.makedirs(serving_dir)
@@ -134,7 +135,7 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict) -> st
     with scratch_dirs.owned_folder(parent, _LOCAL_STAGING_PREFIX,
                                    os.path.join(parent, '.lock')) as staging:
       try:
-        return _upload(serving_dir, staging, fill, manifest)
+        return _upload(serving_dir, staging, fill, manifest, stamp)
       finally:
         shutil.rmtree(staging, ignore_errors=True)
   except Exception as e:  # pylint: disable=broad-except
@@ -148,15 +149,16 @@ def _current(serving_dir: str):
     return None
 
 
-def _upload(serving_dir: str, staging: str, fill, manifest: dict) -> str:
+def _upload(serving_dir: str, staging: str, fill, manifest: dict, stamp) -> str:
   fill(staging)
-  manifest = dict(manifest, files=publish_shared.file_inventory(staging))
   version = _free_version(serving_dir)
-  manifest['version'] = version
   record = os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version)
   target = os.path.join(serving_dir, version)
   artifact_io.write_text(record, f'{time.time()}\n')  # first: marks the version as taken
   try:
+    if stamp is not None:
+      stamp(staging, version)
+    manifest = dict(manifest, files=publish_shared.file_inventory(staging), version=version)
     artifact_io.copy_tree(staging, target)
     artifact_io.write_text(os.path.join(target, release.MANIFEST),
                            json.dumps(manifest, indent=2, sort_keys=True))

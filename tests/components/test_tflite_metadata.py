@@ -182,6 +182,8 @@ def test_bad_input_is_named(conditional, unconditional):
   with pytest.raises(ValueError, match='bare.tflite has no TFLite metadata'):
     metadata.set_version(conditional['bare']['fp32'], '1', 'bare.tflite')
   assert metadata.version_of(conditional['bare']['fp32']) is None
+  with pytest.raises(ValueError, match='fake.tflite is not a TFLite model'):
+    metadata.version_of(b'int8', 'fake.tflite')  # no struct.error from inside flatbuffers
 
 
 def _release_folder(root, spec, models):

@@ -102,7 +102,7 @@ def test_refusals_name_the_gate_of_each_variant():
                   for v in component.GATED_TFLITE_VARIANTS}}
   problems = component.blessing_problems(blessings)
   assert [p.split(':')[0] for p in problems] == [
-      'TFLite fp16 gate', 'TFLite dynamic_int8 gate', 'TFLite int8 gate']
+      'TFLite fp16 gate', 'TFLite dynamic_int8 gate', 'TFLite int8 gate', 'TFLite uint8 gate']
 
 
 @pytest.mark.parametrize('model, baseline, changed', [

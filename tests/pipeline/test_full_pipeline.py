@@ -20,11 +20,13 @@ import pytest
 
 from cli import __main__ as cli
 from components.versioned_pusher import publish
+from formats import variants
 from models import warm_start
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 from tests.support import gates
 from tests.support import pipelines
+from tests.support import release_tflite
 
 _GATE = gates.open_gate(min_mnist_score=2.0)
 # No TFLite variant can be 1e6 better than fp32: every TFLite gate refuses.
@@ -95,7 +97,9 @@ def test_first_run_is_blessed_by_every_gate_and_pushed_with_tflite_variants(thre
   version_dir = pushed.custom_properties['pushed_destination'].string_value
   assert publish.latest_version(paths.serving_dir) == version_dir
   assert os.path.isfile(os.path.join(version_dir, 'saved_model', 'saved_model.pb'))
-  for variant in ('fp32', 'fp16', 'dynamic_int8', 'int8'):
+  # Every shipped .tflite: metadata with this release's version, loads and runs in LiteRT.
+  release_tflite.check_pushed_tflite(version_dir)
+  for variant in variants.TFLITE_VARIANTS:
     assert os.path.getsize(os.path.join(version_dir, 'tflite', variant, 'model.tflite')) > 0
     with open(os.path.join(version_dir, 'tflite', variant, 'card.json')) as f:
       card = json.load(f)  # the shipped card names the file shipped beside it
@@ -112,19 +116,19 @@ def test_first_run_is_blessed_by_every_gate_and_pushed_with_tflite_variants(thre
   assert metrics['saved_model']['mnist_score'] >= _GATE.min_mnist_score
   assert metrics['saved_model']['class_accuracy'] >= _GATE.min_class_accuracy
   # Every shipped file with the same three metrics; fp32 is the TFLite gates' baseline.
-  for variant in ('fp32', 'fp16', 'dynamic_int8', 'int8'):
+  for variant in variants.TFLITE_VARIANTS:
     assert set(metrics['tflite'][variant]) >= {'fid', 'mnist_score', 'class_accuracy'}, variant
   assert metrics['tflite']['int8']['fid_diff'] == pytest.approx(
       metrics['tflite']['int8']['fid'] - metrics['tflite']['fp32']['fid'], abs=1e-6)
   assert metrics['baseline'] == {}  # a first run has nothing to compare with
   # Each gate's floor (this run's classifier, same N) and the bounds it applied.
-  for gate in ('saved_model', 'fp16', 'dynamic_int8', 'int8'):
+  for gate in ('saved_model',) + variants.GATED_VARIANTS:
     record = manifest['gates'][gate]
     assert record['floor_num_samples'] == 1000 and 0 < record['floor_fid'] < record['max_fid']
   assert (manifest['preset'], manifest['baseline_preset'], manifest['preset_changed']) == (
       'default', None, False)
-  # 2 Trainers (classifier, GAN) + 4 TFLite variants, all from run 1.
-  assert len(first['models']) == 6
+  # 2 Trainers (classifier, GAN) + one Model per TFLite variant, all from run 1.
+  assert len(first['models']) == 2 + len(variants.TFLITE_VARIANTS)
 
 
 def test_a_model_refused_by_the_tflite_gates_is_not_pushed(three_runs):
