@@ -9,7 +9,7 @@ import time
 from typing import Dict, List, Optional
 
 from ai_edge_litert import schema_py_generated as schema
-from ai_edge_litert.interpreter import Interpreter
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
 import numpy as np
 
 from components.tflite_export.defaults import DEFAULT_LATENCY_RUNS
@@ -34,9 +34,13 @@ class LiteRTGenerator:
   """A generator `.tflite` file behind its `serving_default` signature."""
 
   def __init__(self, model_path: Optional[str] = None, model_content: Optional[bytes] = None,
-               num_threads: int = 1):
+               num_threads: int = 1, default_delegates: bool = True):
+    # default_delegates=False: LiteRT's reference kernels without XNNPACK, immune to the
+    # repeated-invocation defect described in generate_batched (slower).
+    options = {} if default_delegates else {
+        'experimental_op_resolver_type': OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES}
     self.interpreter = Interpreter(model_path=model_path, model_content=model_content,
-                                   num_threads=num_threads)
+                                   num_threads=num_threads, **options)
     signatures = self.interpreter.get_signature_list()
     if SIGNATURE not in signatures:
       raise ValueError(f'{model_path or "model"} has no {SIGNATURE!r} signature '

@@ -74,7 +74,10 @@ def write_samples(version_dir: str, shipped: List[str]) -> Dict[str, str]:
   os.makedirs(os.path.join(version_dir, SAMPLES_DIR), exist_ok=True)
   grids = {}
   for variant in shipped:
-    model = litert_runner.LiteRTGenerator(model_path=release.tflite_file(version_dir, variant))
+    # Without XNNPACK: in a process that has run other models, its repeated invocations
+    # were seen returning wrong images after the first (litert_runner.generate_batched).
+    model = litert_runner.LiteRTGenerator(model_path=release.tflite_file(version_dir, variant),
+                                          default_delegates=False)
     images = model.generate_batched(noise, labels)
     relative = f'{SAMPLES_DIR}/{variant}.png'
     buffer = io.BytesIO()
@@ -173,7 +176,7 @@ def render(manifest: dict, cards: Dict[str, dict], grids: Dict[str, str], spec: 
           f'<title>Release {_esc(version)}</title><style>{_STYLE}</style></head><body>'
           f'<h1>Release {_esc(version)}</h1><p class="verdict">{_esc(verdict(manifest))}</p>'
           f'<h2>Samples</h2><p>The same seeded inputs (seed {SAMPLE_SEED}, {rows}, '
-          f'{SAMPLE_COLUMNS} per row) through every shipped TFLite file, run with LiteRT.</p>'
+          f'{SAMPLE_COLUMNS} per row) through every shipped TFLite file, run with LiteRT\'s reference kernels.</p>'
           f'<div class="grids">{images}</div>'
           f'<h2>Gates</h2>{_gate_table(manifest)}'
           f'<h2>Files, parity, latency</h2>{_files_table(manifest, cards)}'
