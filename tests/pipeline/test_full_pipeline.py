@@ -165,8 +165,7 @@ def test_blank_generator_is_refused_and_latest_stays_on_run_one(three_runs):
   assert pushed.custom_properties['pushed'].int_value == 0
   assert 'SavedModel gate: model' in pushed.custom_properties['refusal'].string_value
   # Still exactly one version, and LATEST still names it.
-  versions = [v for v in os.listdir(paths.serving_dir) if not v.startswith('.') and
-              v != publish.LATEST]
+  versions = [v for v in os.listdir(paths.serving_dir) if v.isdigit()]  # not LATEST, index.html
   assert len(versions) == 1
   assert publish.latest_version(paths.serving_dir) == os.path.join(paths.serving_dir, versions[0])
   assert versions[0] == first['PushedModel'].custom_properties['pushed_version'].string_value
