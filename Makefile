@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEMO_STAMP := demo/node_modules/.installed
 # Everything the pipeline writes (pipeline root, ML Metadata, serving dir, TFDS cache).
 OUTPUT_DIR ?= $(CURDIR)/tfx_output
 # Folder with the four MNIST gz files for offline runs; empty means TFDS downloads them.
@@ -29,9 +30,9 @@ export PIPELINE_NAME
 override LOCAL_HOME := $(abspath $(LOCAL_HOME))
 export LOCAL_HOME
 
-.PHONY: setup run test test-fast bench-ingest schedule lock clean
+.PHONY: setup run test test-fast demo bench-ingest schedule lock clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(DEMO_STAMP)
 
 # Rebuilt when the pins or the package metadata change. A venv of another Python
 # version (or a broken one) is replaced.
@@ -43,6 +44,12 @@ $(STAMP): setup.py constraints.txt tools/find_python.sh
 	$(VENV_PY) -m pip install --quiet --upgrade 'pip==26.3' 'setuptools==75.6.0' 'wheel==0.48.0'
 	$(VENV_PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
+
+# LiteRT.js for the browser preview (make demo) and its test, pinned by demo/package-lock.json.
+# Without npm the preview is unavailable and its tests report themselves skipped, saying why.
+$(DEMO_STAMP): demo/package.json demo/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix demo --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: make demo and the browser tests are unavailable"; fi
 
 run: setup
 	@cd $(CURDIR) && if [ -f "$(LOCAL_HOME)/$(PIPELINE_NAME)/pipeline_args.json" ]; then action=update; else action=create; fi; \
@@ -66,6 +73,10 @@ test: setup
 # beyond a few steps): the files tests/tiers.py does not mark slow (docs/tests.md).
 test-fast: setup
 	@$(PYTEST) -m 'not slow' tests
+
+# Serves the serving folder and the preview page on localhost (docs/mobile.md); PORT= to pick one.
+demo: setup
+	$(VENV_PY) tools/serve_demo.py --serving_dir $(TFX_OUTPUT_DIR)/serving $(if $(PORT),--port $(PORT))
 
 bench-ingest: setup
 	$(VENV_PY) bench/ingest.py
