@@ -4,6 +4,9 @@ Same G/D (from models.presets), same batch size, same process, same tf.data inpu
   ours        models.loop.train with all machinery on (checkpoints, TensorBoard scalars and
               image grids, PNG samples, progress log, NaN guard) at short intervals
   ours_sim    the same with simultaneous=True (the update rule the tutorial loop uses)
+With --steps_per_call 1,10,50 each of ours and ours_sim is timed once per K, as ours@1,
+ours@10, ..., K steps per compiled call (the intervals are multiples of 10 and 50, so calls
+of those K are not cut short by them).
 With --guard_cost it times instead the compiled step of two identical Gans, one with the
 in-step non-finite check (loss, gradient norm, weights; models/gan.py) and one with its flag
 replaced by a constant, alternating blocks of steps so that drifts of a shared machine hit
@@ -11,8 +14,9 @@ both alike; it prints the median per-step times and the guard's share.
   plain       tensorflow.org DCGAN tutorial: two GradientTapes in one @tf.function step
   on_batch    Keras DCGAN original: D.train_on_batch(real), D.train_on_batch(fake), then a
               combined G->D model (D.trainable = False) .train_on_batch(noise)
-Each is timed over --steps steps after --warmup steps (tracing excluded); the loop is timed
-as the difference of two runs (warmup and warmup+steps) so its setup cancels out. The four
+Each is timed over --steps steps after --warmup steps (tracing excluded); our loop from the
+end of the call that reaches step --warmup to the end of the one that reaches
+warmup + steps, in one run. The four
 are measured in turn, --rounds times, and the median of each is reported: on a shared
 2-core machine single measurements of the same loop vary by 20%.
 Before timing, each reference loop is checked to update what its original updates (D by
@@ -20,7 +24,7 @@ the D calls, G and not D by the G call), so a reference that silently skips work
 look fast.
 
   python bench/train_throughput.py [--presets dcgan_tutorial,default] [--steps 150]
-      [--loops ours,plain] [--guard_cost --blocks 30]
+      [--loops ours,plain] [--steps_per_call 1,10,50] [--guard_cost --blocks 30]
 """
 import argparse
 import os
@@ -35,7 +39,7 @@ import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from formats import mnist_idx  # pylint: disable=wrong-import-position
-from models import data, gan, loop  # pylint: disable=wrong-import-position
+from models import data, gan, loop, observe  # pylint: disable=wrong-import-position
 from models.config import TrainConfig  # pylint: disable=wrong-import-position
 
 MACHINERY = dict(checkpoint_interval=100, sample_interval=100, summary_interval=20,
@@ -48,15 +52,32 @@ def _sample(preset, shape):
   return tf.random.uniform(shape, -1.0, 1.0)
 
 
+class _ClockedObserver(observe.Observer):
+  """The loop's Observer, noting when each call's results reached the host."""
+  ends = {}
+
+  def on_call(self, first_step, metrics):
+    super().on_call(first_step, metrics)
+    _ClockedObserver.ends[first_step + len(metrics['d_loss'])] = time.perf_counter()
+
+
 def time_ours(preset_name, ds, steps, warmup, **overrides):
+  """img/s of one loop.train run between the ends of steps `warmup` and `warmup + steps`
+  (both call ends for K dividing `warmup`): tracing and set-up excluded, checkpoints,
+  summaries, grids and log lines inside the window included."""
   config = TrainConfig(preset=preset_name, **MACHINERY, **overrides)
-  times = []
-  for n in (warmup, warmup + steps):
+  _ClockedObserver.ends = {}
+  real, loop.Observer = loop.Observer, _ClockedObserver
+  try:
     with tempfile.TemporaryDirectory() as run_dir:
-      t0 = time.perf_counter()
-      loop.train(config, ds, n, run_dir)
-      times.append(time.perf_counter() - t0)
-  return steps * config.effective_preset().batch_size / (times[1] - times[0])
+      loop.train(config, ds, warmup + steps, run_dir)
+  finally:
+    loop.Observer = real
+  ends = _ClockedObserver.ends
+  if warmup not in ends:
+    raise ValueError(f'--warmup {warmup} is not the end of a call of K = '
+                     f'{config.steps_per_call}: choose a multiple of every K')
+  return steps * config.effective_preset().batch_size / (ends[warmup + steps] - ends[warmup])
 
 
 class UnguardedGan(gan.Gan):
@@ -85,6 +106,14 @@ def guard_cost(preset_name, ds, blocks, block_steps=20):
       if block:
         per_step[key].append((time.perf_counter() - t0) / block_steps)
   return {k: statistics.median(v) for k, v in per_step.items()}
+
+
+def _with_k(loops, ks):
+  """ours and ours_sim become ours@K, ours_sim@K for each K when K values are given."""
+  if not ks:
+    return loops
+  return [f'{loop_name}@{k}' if loop_name in ('ours', 'ours_sim') else loop_name
+          for loop_name in loops for k in (ks if loop_name in ('ours', 'ours_sim') else [0])]
 
 
 def to_pixel_range(preset, images):
@@ -183,10 +212,14 @@ def main():
   parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
   parser.add_argument('--presets', default='dcgan_tutorial,dcgan_upsample,default')
   parser.add_argument('--steps', type=int, default=150)
-  parser.add_argument('--warmup', type=int, default=10)
+  parser.add_argument('--warmup', type=int, default=50,
+                      help='a multiple of every K (--steps_per_call)')
   parser.add_argument('--rounds', type=int, default=3)
   parser.add_argument('--loops', default='ours,ours_sim,plain,on_batch',
                       help='which of ours, ours_sim, plain, on_batch to time')
+  parser.add_argument('--steps_per_call', default=None,
+                      help='comma-separated K values: time ours and ours_sim once per K '
+                      '(default: the TrainConfig default only)')
   parser.add_argument('--guard_cost', action='store_true',
                       help="time the non-finite guard's share of a step instead")
   parser.add_argument('--blocks', type=int, default=30,
@@ -205,9 +238,10 @@ def main():
             f'{t["unguarded"] * 1e3:12.2f} {t["guarded"] / t["unguarded"] - 1:+7.1%}',
             flush=True)
     return
-  chosen = args.loops.split(',')
-  ratios = [(a, b) for a, b in (('ours', 'plain'), ('ours_sim', 'plain'), ('ours', 'on_batch'))
-            if a in chosen and b in chosen]
+  ks = [int(k) for k in args.steps_per_call.split(',')] if args.steps_per_call else None
+  chosen = _with_k(args.loops.split(','), ks)
+  ratios = [(a, b) for a in chosen for b in ('plain', 'on_batch')
+            if a.startswith('ours') and b in chosen and (b == 'plain' or a == 'ours')]
   print(f'{"preset":16s} {"batch":>5s} ' + ' '.join(f'{k:>12s}' for k in chosen) + '  ' +
         ' '.join(f'{a}/{b}' for a, b in ratios) + '   (img/s)')
   for name in args.presets.split(','):
@@ -219,6 +253,11 @@ def main():
         'plain': lambda: time_plain(preset, ds, args.steps, args.warmup),
         'on_batch': lambda: time_on_batch(preset, ds, args.steps, args.warmup),
     }
+    for k in ks or []:
+      loops[f'ours@{k}'] = lambda k=k: time_ours(name, ds, args.steps, args.warmup,
+                                                 steps_per_call=k)
+      loops[f'ours_sim@{k}'] = lambda k=k: time_ours(name, ds, args.steps, args.warmup,
+                                                     simultaneous=True, steps_per_call=k)
     unknown = sorted(set(chosen) - set(loops))
     if unknown:
       parser.error(f'--loops: unknown {unknown}; choose from {sorted(loops)}')

@@ -49,6 +49,10 @@ class TrainConfig:
   summary_interval: int = 100  # TensorBoard scalars (0 = off)
   log_interval: int = 200  # progress line
   max_checkpoints: int = 2
+  # Training steps per compiled call (models/gan.py train_steps): the host reads losses and
+  # flags once per call. Calls are cut short to land exactly on checkpoint and sample
+  # steps; default measured in docs/benchmarks.md#steps-per-call.
+  steps_per_call: int = 10
   shuffle_buffer: int = 10000
 
   def __post_init__(self):
@@ -62,6 +66,10 @@ class TrainConfig:
                        f'got {self.g_noise!r}')
     if self.batch_size is not None and self.batch_size <= 0:
       raise ValueError(f'batch_size must be positive, got {self.batch_size}')
+    if isinstance(self.steps_per_call, bool) or not isinstance(self.steps_per_call, int) \
+        or self.steps_per_call <= 0:
+      raise ValueError(f'custom_config[\'steps_per_call\'] must be a positive int, '
+                       f'got {self.steps_per_call!r}')
 
   @classmethod
   def from_custom_config(cls, custom_config: Optional[Mapping[str, Any]]) -> 'TrainConfig':

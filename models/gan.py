@@ -10,6 +10,11 @@ Every step also returns `nonfinite`, an int32 bit set (NONFINITE_KINDS) computed
 compiled step from the losses, the gradients' global norm and the updated weights. Checking
 the losses alone is not enough: on CPUs where oneDNN fuses MatMul+ReLU, a NaN activation
 comes out as 0, so a NaN batch can leave every loss finite while the weights are already NaN.
+
+`train_steps(iterator, n)` runs up to n steps in one compiled call (a tf.while_loop over a
+distributed iterator) and returns every step's metrics and flag: the host reads them once
+per call instead of once per step. It stops after the first non-finite step, so nothing
+trains past it, and at the end of D pre-training, so one call never mixes the two steps.
 """
 import keras
 import tensorflow as tf
@@ -22,6 +27,8 @@ _D_NOISE, _G_NOISE = 0, 1
 
 # Bit i of a step's `nonfinite` flag: NONFINITE_KINDS[i] was NaN or Inf.
 NONFINITE_KINDS = ('loss', 'gradient', 'weights')
+# The float32 scalars every step reports (see Gan._metrics).
+METRICS = ('d_loss', 'g_loss', 'd_real', 'd_fake', 'grad_norm')
 
 
 def nonfinite_kinds(flag: int) -> list:
@@ -51,7 +58,8 @@ def _optimizer(lr, preset, mixed_precision):
 
 
 class Gan:
-  """Owns the trainable state; `train_step(images, labels)` runs one scheduled step."""
+  """Owns the trainable state; `train_step(images, labels)` runs one scheduled step and
+  `train_steps(iterator, n)` up to n of them in one compiled call."""
 
   def __init__(self, preset, config, strategy):
     self.preset, self.config, self.strategy = preset, config, strategy
@@ -72,6 +80,9 @@ class Gan:
     pretrain = tf.function(self._replica_pretrain, jit_compile=config.jit_compile or None)
     self._train_fn = tf.function(lambda x, y: self._distributed(replica, x, y, ema=True))
     self._pretrain_fn = tf.function(lambda x, y: self._distributed(pretrain, x, y, ema=False))
+    # `n` is passed as a tensor, so calls of any length share one trace.
+    self._train_calls = tf.function(lambda it, n: self._steps(replica, it, n, ema=True))
+    self._pretrain_calls = tf.function(lambda it, n: self._steps(pretrain, it, n, ema=False))
 
   @property
   def export_generator(self):
@@ -96,7 +107,33 @@ class Gan:
         else self._train_fn
     return fn(images, labels)
 
+  def train_steps(self, iterator, n):
+    """Runs up to `n` steps on batches of the (distributed) `iterator` in one call.
+
+    Fewer than `n` when D pre-training ends earlier (the next call continues with full
+    steps) or a step is non-finite (it is the last one run). Returns numpy arrays, one
+    entry per step run: METRICS (float32) and `nonfinite` (int32 flags).
+    """
+    step = int(self.step.numpy())
+    pretraining = step < self.preset.d_pretrain_steps
+    if pretraining:
+      n = min(n, self.preset.d_pretrain_steps - step)
+    fn = self._pretrain_calls if pretraining else self._train_calls
+    return {k: v.numpy() for k, v in fn(iterator, tf.constant(n, tf.int32)).items()}
+
   # -- cross-replica part (outer tf.function) --------------------------------------------
+  def _steps(self, replica_fn, iterator, n, ema):
+    """The loop of `train_steps`, traced once: per-step results in TensorArrays."""
+    results = {k: tf.TensorArray(tf.float32, size=0, dynamic_size=True) for k in METRICS}
+    results['nonfinite'] = tf.TensorArray(tf.int32, size=0, dynamic_size=True)
+    for i in tf.range(n):
+      images, labels = next(iterator)
+      metrics = self._distributed(replica_fn, images, labels, ema=ema)
+      results = {k: results[k].write(i, metrics[k]) for k in results}
+      if metrics['nonfinite'] != 0:
+        break  # the state stays as this step left it; the host names the step
+    return {k: v.stack() for k, v in results.items()}
+
   def _distributed(self, replica_fn, images, labels, ema):
     metrics = self.strategy.run(replica_fn, args=(images, labels, self.step.read_value()))
     metrics = {k: self.strategy.reduce('MEAN', v, axis=None) for k, v in metrics.items()}

@@ -1,4 +1,4 @@
-"""Observability: TensorBoard scalars/images, fixed-noise PNG grids, progress log lines."""
+"""Observability: TensorBoard scalars/images, fixed-noise PNG grids, progress lines with ETA."""
 import os
 import time
 
@@ -40,14 +40,32 @@ def write_png(path, grid_image):
   tf.io.write_file(path, png)
 
 
-class Observer:
-  """Writes TensorBoard events, sample grids and log lines at the configured intervals."""
+def duration(seconds):
+  """'1h02m', '7m05s' or '42s': a readable time left."""
+  seconds = int(round(seconds))
+  if seconds >= 3600:
+    return f'{seconds // 3600}h{seconds % 3600 // 60:02d}m'
+  return f'{seconds // 60}m{seconds % 60:02d}s' if seconds >= 60 else f'{seconds}s'
 
-  def __init__(self, run_dir, config, preset, generator, batch_size, total_steps):
+
+class Observer:
+  """Writes TensorBoard events, sample grids and log lines at the configured intervals.
+
+  Fed once per compiled call (`on_call`) with every step's metrics: scalars and progress
+  lines go out at exactly their steps from those values; sample grids need the weights of
+  their step, so the loop ends a call on every sample step.
+  """
+
+  def __init__(self, run_dir, config, preset, generator, batch_size, total_steps,
+               writes=True):
     self.config, self.preset, self.generator = config, preset, generator
     self.batch_size, self.total_steps = batch_size, total_steps
     self.sample_dir = os.path.join(run_dir, 'samples')
-    self.writer = tf.summary.create_file_writer(os.path.join(run_dir, 'tensorboard'))
+    # A worker that is not the chief computes the same grids (reading mirrored weights may
+    # take every worker) but keeps nothing.
+    self.writes = writes
+    self.writer = (tf.summary.create_file_writer(os.path.join(run_dir, 'tensorboard'))
+                   if writes else tf.summary.create_noop_writer())
     self.z, self.labels = fixed_inputs(preset, config.seed)
     self._t0, self._step0 = time.perf_counter(), 0
     self.last_rate = 0.0
@@ -57,33 +75,47 @@ class Observer:
     self._t0, self._step0 = time.perf_counter(), step
 
   def _rate(self, step):
-    """Images/s since the previous measurement (includes tracing on the first one)."""
+    """Steps/s since the previous measurement (includes tracing on the first one)."""
     now = time.perf_counter()
-    rate = (step - self._step0) * self.batch_size / max(now - self._t0, 1e-9)
+    rate = (step - self._step0) / max(now - self._t0, 1e-9)
     self._t0, self._step0 = now, step
     return rate
 
-  def on_step(self, step, metrics):
-    """`step`: number of completed steps; `metrics`: dict of numpy scalars."""
+  def on_call(self, first_step, metrics):
+    """After a call that ran steps `first_step + 1 ...`: `metrics` maps each name to a numpy
+    array with one value per step run."""
     c = self.config
-    log_now = c.log_interval and step % c.log_interval == 0
-    summary_now = c.summary_interval and step % c.summary_interval == 0
-    if log_now or summary_now:
-      self.last_rate = self._rate(step)
-    if summary_now:
-      with self.writer.as_default(step=step):
-        for name, value in metrics.items():
-          tf.summary.scalar(f'gan/{name}', value)
-        tf.summary.scalar('perf/images_per_second', self.last_rate)
-    if log_now:
-      logging.info('step %d/%d  d_loss %.4f  g_loss %.4f  D(real) %.3f  D(fake) %.3f  %.0f img/s',
-                   step, self.total_steps, metrics['d_loss'], metrics['g_loss'],
-                   metrics['d_real'], metrics['d_fake'], self.last_rate)
-    if c.sample_interval and step % c.sample_interval == 0:
-      self.write_samples(step)
+    steps = range(first_step + 1, first_step + 1 + len(metrics['d_loss']))
+    if not steps:  # a call whose first step was non-finite
+      return
+    due = lambda interval, s: interval and s % interval == 0  # noqa: E731
+    if any(due(c.log_interval, s) or due(c.summary_interval, s) for s in steps):
+      self.last_rate = self._rate(steps[-1])  # measured at the call's end: the host's clock
+    for i, s in enumerate(steps):
+      values = {name: float(v[i]) for name, v in metrics.items()}
+      if due(c.summary_interval, s):
+        with self.writer.as_default(step=s):
+          for name, value in values.items():
+            tf.summary.scalar(f'gan/{name}', value)
+          tf.summary.scalar('perf/images_per_second', self.last_rate * self.batch_size)
+          tf.summary.scalar('perf/steps_per_second', self.last_rate)
+      if due(c.log_interval, s):
+        self._log(s, values)
+    if due(c.sample_interval, steps[-1]):
+      self.write_samples(steps[-1])
+
+  def _log(self, step, values):
+    left = (self.total_steps - step) / self.last_rate if self.last_rate else float('nan')
+    logging.info('step %d/%d  d_loss %.4f  g_loss %.4f  D(real) %.3f  D(fake) %.3f  '
+                 '%.1f steps/s  %.0f img/s  ETA %s', step, self.total_steps,
+                 values['d_loss'], values['g_loss'], values['d_real'], values['d_fake'],
+                 self.last_rate, self.last_rate * self.batch_size,
+                 duration(left) if self.last_rate else '?')
 
   def write_samples(self, step):
     images = to_unit(self.generator(self.z, self.labels, training=False), self.preset)
+    if not self.writes:
+      return
     g = grid(images)
     write_png(os.path.join(self.sample_dir, f'step_{step:07d}.png'), g)
     with self.writer.as_default(step=step):

@@ -42,8 +42,8 @@ def examples(tfrecord_fn_args, tmp_path):
 def recorded(monkeypatch):
   """What each loop.train call started from (step, weights, D optimizer steps) and how
   many steps it then trained."""
-  runs, real_gan, real_start, real_on_step = [], loop.Gan, loop.Observer.start, \
-      loop.Observer.on_step
+  runs, real_gan, real_start, real_on_call = [], loop.Gan, loop.Observer.start, \
+      loop.Observer.on_call
 
   def gan(*args, **kwargs):
     runs.append({'gan': real_gan(*args, **kwargs), 'steps': 0})
@@ -55,13 +55,13 @@ def recorded(monkeypatch):
                d_iterations=int(run['gan'].d_opt.iterations.numpy()))
     return real_start(self, step)
 
-  def on_step(self, step, metrics):
-    runs[-1]['steps'] += 1
-    return real_on_step(self, step, metrics)
+  def on_call(self, first_step, metrics):
+    runs[-1]['steps'] += len(metrics['d_loss'])
+    return real_on_call(self, first_step, metrics)
 
   monkeypatch.setattr(loop, 'Gan', gan)
   monkeypatch.setattr(loop.Observer, 'start', start)
-  monkeypatch.setattr(loop.Observer, 'on_step', on_step)
+  monkeypatch.setattr(loop.Observer, 'on_call', on_call)
   return runs
 
 
