@@ -76,14 +76,14 @@ class TutorialTraining:
       fake_logits = self.discriminator(self.generator(z, training=True), training=True)
       real_term = losses.nonsaturating_real_term(real_logits)
       fake_term = losses.nonsaturating_fake_term(fake_logits)
+      total = real_term + fake_term  # on the tape: the merged optimizer differentiates it
     if self.one_d_adam:
-      self.d_opts[0].apply_gradients(zip(tape.gradient(real_term + fake_term, self.d_vars),
-                                         self.d_vars))
+      self.d_opts[0].apply_gradients(zip(tape.gradient(total, self.d_vars), self.d_vars))
     else:  # both gradients first, from the same weights, then the two updates
       grads = [tape.gradient(term, self.d_vars) for term in (real_term, fake_term)]
       for opt, g in zip(self.d_opts, grads):
         opt.apply_gradients(zip(g, self.d_vars))
-    return real_term + fake_term
+    return total
 
   def _g_update(self, z):
     with tf.GradientTape() as tape:

@@ -13,6 +13,7 @@ training time there (docs/quality.md does this with the full run's GAN Trainer t
 Prints the median ms/step and the ratio to the first candidate.
 """
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -53,6 +54,8 @@ def main():
   gans, datasets, batches = {}, {}, {}
   for label in args.candidates.split(','):
     config, preset, gan_class = candidates.resolve(label)
+    # Time the full step: D pre-training (dcgan_tutorial's first 300 steps) is D-only.
+    preset = dataclasses.replace(preset, d_pretrain_steps=0)
     gans[label] = gan_class(preset, config, tf.distribute.get_strategy())
     datasets[label] = data.numpy_dataset(images, labels, preset.batch_size, seed=0)
     batches[label] = preset.batch_size

@@ -56,6 +56,9 @@ def _config(model_specs, gate: GateThresholds, conditional: bool, max_fid_increa
   if conditional:  # an unconditional G ignores the requested label
     configs.append(_metric(metrics.ClassAccuracy, _HIGHER, gate.min_class_accuracy,
                            gate.min_class_accuracy_of_floor, change=-max_class_accuracy_drop))
+  # Recorded, not gated: says whether an FID gap is fidelity or diversity (docs/quality.md).
+  configs.append(tfma.MetricConfig(class_name=metrics.PrecisionRecall.__name__,
+                                   module=metrics.__name__))
   return tfma.EvalConfig(model_specs=model_specs,
                          metrics_specs=[tfma.MetricsSpec(metrics=configs)],
                          slicing_specs=[tfma.SlicingSpec()])

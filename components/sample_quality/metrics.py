@@ -5,7 +5,9 @@ Each eval example carries a real `image`, the requested `label` and the generato
 prediction, a generated image. The combiners run the classifier on generated (and, for FID,
 real) images in batches and keep only mergeable sums (statistics.py), so the same code runs
 on any Beam runner at any scale. Fréchet distance is biased at small N: compare only at
-equal sample counts.
+equal sample counts. Precision and recall are the exception to "only sums": the k-NN
+manifolds need every embedding (models/manifold_metrics.py keeps them, 5 MB per side at
+N = 10,000); one metric computes both from one classifier pass.
 """
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -18,11 +20,14 @@ from tensorflow_model_analysis.metrics import metric_types
 from components.sample_quality import classifier_runner
 from formats import examples
 from formats import generator_spec
+from models import manifold_metrics
 from models import sample_statistics as statistics
 
 FID_NAME = 'fid'
 MNIST_SCORE_NAME = 'mnist_score'
 CLASS_ACCURACY_NAME = 'class_accuracy'
+PRECISION_NAME = 'precision'
+RECALL_NAME = 'recall'
 _BATCH = 256
 
 
@@ -47,8 +52,9 @@ class _Accumulator:
 class _ClassifierCombiner(beam.CombineFn):
   """Buffers images, classifies them in batches, and folds the outputs into sums."""
 
-  def __init__(self, key: metric_types.MetricKey, classifier_path: str, metric):
-    self._key = key
+  def __init__(self, keys: List[metric_types.MetricKey], classifier_path: str, metric):
+    self._keys = keys  # one per value the metric's result returns
+    self._key = keys[0]
     self._classifier_path = classifier_path
     self._metric = metric  # a _SampleQualityMetric subclass: its stats and result functions
 
@@ -92,7 +98,8 @@ class _ClassifierCombiner(beam.CombineFn):
 
   def extract_output(self, accumulator: _Accumulator) -> Dict[metric_types.MetricKey, Any]:
     self._flush(accumulator)
-    return {self._key: self._metric.result(accumulator.stats)}
+    result = self._metric.result(accumulator.stats)
+    return dict(zip(self._keys, result if len(self._keys) > 1 else [result]))
 
 
 class _SampleQualityMetric(tfma.metrics.Metric):
@@ -100,6 +107,7 @@ class _SampleQualityMetric(tfma.metrics.Metric):
 
   needs_real = False
   default_name = ''
+  output_names = ()  # several values from one combiner: their key names (else `name`)
 
   def __init__(self, classifier_path: str = '', name: Optional[str] = None):
     super().__init__(self._computations, classifier_path=classifier_path,
@@ -116,10 +124,11 @@ class _SampleQualityMetric(tfma.metrics.Metric):
         include_default_inputs=True)
     computations = []
     for model_name in model_names or ['']:
-      key = metric_types.MetricKey(name=name, model_name=model_name)
+      keys = [metric_types.MetricKey(name=n, model_name=model_name)
+              for n in self.output_names or [name]]
       computations.append(metric_types.MetricComputation(
-          keys=[key], preprocessors=[preprocessor],
-          combiner=_ClassifierCombiner(key, classifier_path, type(self))))
+          keys=keys, preprocessors=[preprocessor],
+          combiner=_ClassifierCombiner(keys, classifier_path, type(self))))
     return computations
 
   @property
@@ -127,14 +136,14 @@ class _SampleQualityMetric(tfma.metrics.Metric):
     return False  # these are distribution-level statistics, not per-example averages
 
 
-class FrechetDistance(_SampleQualityMetric):
-  """FID: Fréchet distance of generated vs real eval images in the classifier's embedding."""
+class _RealVsFakeMetric(_SampleQualityMetric):
+  """Folds the embeddings of generated and real images into one `side_stats` each."""
   needs_real = True
-  default_name = FID_NAME
+  side_stats = None  # a class with add(features) and merge(other)
 
-  @staticmethod
-  def new_stats():
-    return {'fake': statistics.Moments(), 'real': statistics.Moments()}
+  @classmethod
+  def new_stats(cls):
+    return {'fake': cls.side_stats(), 'real': cls.side_stats()}
 
   @staticmethod
   def update(stats, fake_logits, fake_embedding, real_embedding, labels):
@@ -145,6 +154,12 @@ class FrechetDistance(_SampleQualityMetric):
   def merge(stats, other):
     stats['fake'].merge(other['fake'])
     stats['real'].merge(other['real'])
+
+
+class FrechetDistance(_RealVsFakeMetric):
+  """FID: Fréchet distance of generated vs real eval images in the classifier's embedding."""
+  default_name = FID_NAME
+  side_stats = statistics.Moments
 
   @staticmethod
   def result(stats):
@@ -195,5 +210,22 @@ class ClassAccuracy(_SampleQualityMetric):
     return stats['correct'] / stats['count'] if stats['count'] else float('nan')
 
 
-for _metric in (FrechetDistance, MnistScore, ClassAccuracy):
+class PrecisionRecall(_RealVsFakeMetric):
+  """Precision (fidelity) and recall (diversity) of generated vs real eval images: k-NN
+  manifolds (k=3, Kynkäänniemi et al. 2019) in the classifier's embedding."""
+  default_name = 'precision_recall'
+  output_names = (PRECISION_NAME, RECALL_NAME)
+  side_stats = manifold_metrics.FeatureBank
+
+  @staticmethod
+  def result(stats):
+    real, fake = stats['real'].array(), stats['fake'].array()
+    if min(len(real), len(fake)) <= manifold_metrics.NEIGHBOURS:
+      # Undefined with no k-th neighbour; recorded as NaN (not gated), like an empty
+      # class accuracy, rather than failing an evaluation run with EVAL_SAMPLES < 4.
+      return float('nan'), float('nan')
+    return manifold_metrics.precision_recall(real, fake)
+
+
+for _metric in (FrechetDistance, MnistScore, ClassAccuracy, PrecisionRecall):
   metric_types.register_metric(_metric)

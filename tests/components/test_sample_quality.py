@@ -70,7 +70,8 @@ def classifier_path(tmp_path_factory):
   return path
 
 
-def _evaluate(tmp_path, classifier_path, images, generated, labels):
+def _evaluate(tmp_path, classifier_path, images, generated, labels,
+              metric_classes=(metrics.FrechetDistance, metrics.MnistScore, metrics.ClassAccuracy)):
   tmp_path.mkdir()
   data = str(tmp_path / 'data.tfrecord')
   with tf.io.TFRecordWriter(data) as writer:
@@ -83,11 +84,8 @@ def _evaluate(tmp_path, classifier_path, images, generated, labels):
       })).SerializeToString())
   eval_config = tfma.EvalConfig(
       model_specs=[tfma.ModelSpec(prediction_key='generated')],
-      metrics_specs=tfma.metrics.specs_from_metrics([
-          metrics.FrechetDistance(classifier_path=classifier_path),
-          metrics.MnistScore(classifier_path=classifier_path),
-          metrics.ClassAccuracy(classifier_path=classifier_path),
-      ]),
+      metrics_specs=tfma.metrics.specs_from_metrics(
+          [metric(classifier_path=classifier_path) for metric in metric_classes]),
       slicing_specs=[tfma.SlicingSpec()])
   result = tfma.run_model_analysis(eval_config=eval_config, data_location=data,
                                    output_path=str(tmp_path / 'eval'))

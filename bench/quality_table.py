@@ -1,0 +1,43 @@
+"""Markdown tables of the curves bench/quality_curve.py (and dcgan_tutorial_original.py) wrote.
+
+  .venv/bin/python bench/quality_table.py [--out /tmp/quality_curves] [--floor_fid 1.598] \
+      [--last] default hinge cbn ...
+
+One row per evaluation of each named run (<out>/<name>.jsonl), or with --last only its
+final evaluation: steps, training CPU seconds, FID and FID / floor, MNIST score, class
+accuracy, precision, recall.
+"""
+import argparse
+import json
+import os
+
+
+def rows(out_dir, name):
+  path = os.path.join(out_dir, f'{name}.jsonl')
+  if not os.path.isfile(path):
+    raise SystemExit(f'{path}: no such curve (bench/quality_curve.py --out {out_dir} writes it)')
+  with open(path) as f:
+    return [json.loads(line) for line in f if line.strip()]
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+  parser.add_argument('--out', default='/tmp/quality_curves')
+  parser.add_argument('--floor_fid', type=float, required=True,
+                      help="the judge's floor FID (bench/quality_curve.py --floor)")
+  parser.add_argument('--last', action='store_true', help='only the final row of each run')
+  parser.add_argument('names', nargs='+')
+  args = parser.parse_args()
+  print('| run | steps | train CPU s | FID | FID / floor | MNIST score | class accuracy | '
+        'precision | recall |')
+  print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  for name in args.names:
+    for row in rows(args.out, name)[-1:] if args.last else rows(args.out, name):
+      cpu = row.get('train_cpu_s', '')
+      print(f'| {name} | {row["steps"]} | {cpu} | {row["fid"]:.2f} | '
+            f'{row["fid"] / args.floor_fid:.2f} | {row["mnist_score"]:.3f} | '
+            f'{row["class_accuracy"]:.4f} | {row["precision"]:.3f} | {row["recall"]:.3f} |')
+
+
+if __name__ == '__main__':
+  main()
