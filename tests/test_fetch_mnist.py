@@ -70,3 +70,14 @@ def test_offline_without_a_cache_says_to_pass_mnist_dir(tmp_path):
                           capture_output=True, text=True, check=False)
   assert result.returncode == 1
   assert 'make test MNIST_DIR=<folder>' in result.stderr and result.stdout == ''
+
+
+def test_leaves_no_scratch_folder_behind(mnist_dir, tmp_path, monkeypatch):
+  """The builder's data folder (only its registered URLs and sums are read) is removed."""
+  scratch = tmp_path / 'tmp'
+  scratch.mkdir()
+  monkeypatch.setattr(fetch_mnist.tempfile, 'tempdir', str(scratch))
+  cache = tmp_path / 'cache'
+  shutil.copytree(mnist_dir, cache)
+  assert fetch_mnist.fetch(str(cache)) == str(cache)
+  assert [p.name for p in scratch.iterdir() if p.name.startswith('fetch_mnist-')] == []

@@ -22,8 +22,9 @@ from components.tfds_example_gen import source_files  # pylint: disable=wrong-im
 from pipeline.mnist_download import check_reachable  # pylint: disable=wrong-import-position
 
 
-def _builder():
-  return tfds.builder('mnist', data_dir=tempfile.mkdtemp(prefix='fetch_mnist-'))
+def _builder(data_dir: str):
+  # Only its registered URLs and sums are used; nothing is prepared in data_dir.
+  return tfds.builder('mnist', data_dir=data_dir)
 
 
 def cached(cache_dir: str, builder) -> bool:
@@ -37,7 +38,9 @@ def cached(cache_dir: str, builder) -> bool:
 
 def fetch(cache_dir: str, builder=None, download_manager_class=None) -> str:
   """The folder of the verified files, downloading into `cache_dir` only when needed."""
-  builder = builder or _builder()
+  if builder is None:
+    with tempfile.TemporaryDirectory(prefix='fetch_mnist-') as data_dir:
+      return fetch(cache_dir, _builder(data_dir), download_manager_class)
   if cached(cache_dir, builder):
     return cache_dir
   if download_manager_class is None:
