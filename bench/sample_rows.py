@@ -6,7 +6,8 @@
 Each input is a final grid of bench/quality_curve.py (10 x 10 digits of 28 px, row r =
 digit r for conditional presets). The row kept is digits 0-9 (the first column, read down)
 for a conditional preset, and the first row for an unconditional one, whose rows are
-just more samples. The preset is the file's stem (a bench/candidates.py label or preset).
+just more samples. The preset is the file's stem (a bench/candidates.py label or preset),
+or the part after '@' (`/tmp/quality_curves/dcgan_tutorial_original.png@dcgan_tutorial`).
 """
 import argparse
 import os
@@ -22,12 +23,13 @@ from bench import candidates
 CELL, COUNT = 28, 10
 
 
-def sample_row(path):
+def sample_row(argument):
+  path, _, name = argument.partition('@')
   grid = np.asarray(Image.open(path).convert('L'))
   if grid.shape != (CELL * COUNT, CELL * COUNT):
     raise SystemExit(f'{path}: expected a {COUNT}x{COUNT} grid of {CELL}-px digits, got '
                      f'{grid.shape[1]}x{grid.shape[0]} px')
-  _, preset, _ = candidates.resolve(os.path.splitext(os.path.basename(path))[0])
+  _, preset, _ = candidates.resolve(name or os.path.splitext(os.path.basename(path))[0])
   if preset.conditional:  # first column, digits 0..9, laid out left to right
     return np.concatenate([grid[r * CELL:(r + 1) * CELL, :CELL] for r in range(COUNT)], axis=1)
   return grid[:CELL]
