@@ -3,7 +3,7 @@
   MNIST_DIR=/work/shared/data/mnist .venv/bin/python bench/gate_modes.py \
       --output_dir /tmp/wr --modes in_memory,multi_processing --rounds 2
 
-Re-runs only the four Evaluators (the SavedModel gate and the three TFLite gates) of the
+Re-runs only the Evaluators (the SavedModel gate and one per gated TFLite variant) of the
 pipeline `bench/whole_run.py` (or `make run`) ran under `--output_dir`, as a TFX partial
 run (`RunOptions(from_nodes, to_nodes)`: their inputs are the latest run's artifacts),
 with the cache off, once per mode per round, modes alternating so both see the same load.
