@@ -8,7 +8,8 @@ pipeline `bench/whole_run.py` (or `make run`) ran under `--output_dir`, as a TFX
 run (`RunOptions(from_nodes, to_nodes)`: their inputs are the latest run's artifacts),
 with the cache off, once per mode per round, modes alternating so both see the same load.
 Prints each Evaluator's seconds from ML Metadata. Nothing is pushed (the pusher is not in
-the partial run). Timings belong here, never in tests (docs/benchmarks.md).
+the partial run); the folder's ML Metadata gains these runs, whose gate blessings no
+release or baseline query follows (the baseline follows the pusher's blessing). Timings belong here, never in tests (docs/benchmarks.md).
 """
 import argparse
 import os
