@@ -39,6 +39,7 @@ import tensorflow as tf
 from components.sample_quality import classifier_runner as classifier_lib
 from components.sample_quality import metrics
 from components.tflite_export import generator_inputs
+from formats import examples as example_layout
 from formats import mnist_idx
 from models import classifier as clf
 from models import classifier_trainer, data, export, gate_floor, loop
@@ -50,7 +51,7 @@ _METRICS = {metrics.FID_NAME: metrics.FrechetDistance, metrics.MNIST_SCORE_NAME:
 
 
 def _unit(images_uint8):
-  return (images_uint8.astype(np.float32) / 255.0)[..., None]
+  return example_layout.to_unit_images(images_uint8)
 
 
 def train_generator(mnist_dir, out_dir, steps):

@@ -38,6 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from formats import examples as example_layout  # pylint: disable=wrong-import-position
 from formats import mnist_idx  # pylint: disable=wrong-import-position
 from models import data, gan, loop, observe  # pylint: disable=wrong-import-position
 from models.config import TrainConfig  # pylint: disable=wrong-import-position
@@ -173,7 +174,7 @@ def _time_steps(step, steps, warmup, batch_size):
 def time_on_batch(preset, ds, steps, warmup):
   """Keras DCGAN original: compiled D, combined model with D frozen, train_on_batch."""
   G, D = preset.build_generator(), preset.build_discriminator()
-  image_in = keras.Input((28, 28, 1))
+  image_in = keras.Input(example_layout.MODEL_IMAGE_SHAPE)
   label_in = keras.Input((), dtype='int32')
   noise_in = keras.Input((preset.noise_dim,))
   d_model = keras.Model([image_in, label_in], D(image_in, label_in))

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from components.tflite_export import generator_inputs
-from formats import generator_spec, release, tflite_model
+from formats import examples, generator_spec, release, tflite_model
 
 DIGITS = 10
 _EXPECTED = (f'a pushed version folder ({release.SAVED_MODEL_DIR}/, {release.TFLITE_DIR}/, '
@@ -106,7 +106,7 @@ def tile(images: np.ndarray, cols: int) -> np.ndarray:
   n, h, w = images.shape[:3]
   rows = math.ceil(n / cols)
   cells = np.zeros([rows * cols, h, w], np.uint8)
-  cells[:n] = np.round(np.clip(images[..., 0], 0.0, 1.0) * 255.0)
+  cells[:n] = np.round(np.clip(images[..., 0], 0.0, 1.0) * examples.PIXEL_MAX)
   return cells.reshape(rows, cols, h, w).transpose(0, 2, 1, 3).reshape(rows * h, cols * w)
 
 

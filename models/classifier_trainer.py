@@ -4,7 +4,7 @@ Trains models/classifier.py's CNN on the train split (Keras `fit` is fine here: 
 GANs need our own loop), measures accuracy on the whole eval split (the official 10,000
 test images), refuses to export below `min_accuracy`, and exports a SavedModel whose
 `serving_default(images float32 [N, 28, 28, 1] in [0, 1])` returns `logits` and
-`embedding` (the penultimate layer) — the contract of components/sample_quality/classifier_runner.py.
+`embedding` (the penultimate layer): formats/classifier_spec.py.
 
 Beside the export it writes the gate's floor, `floor.json` (models/gate_floor.py): the
 sample-quality metrics of real train images against real eval images with this very
@@ -20,6 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from formats import classifier_spec
 from formats import examples
 from models import classifier as clf
 from models import examples_input
@@ -54,9 +55,10 @@ class ClassifierModule(tf.Module):
     self._model = lambda images: model(images, training=False)
     self.variables_to_save = [getattr(v, 'value', v) for v in model.weights]
     self.serve = tf.function(
-        lambda images: dict(zip(('logits', 'embedding'), self._model(images))),
+        lambda images: dict(zip((classifier_spec.LOGITS_OUTPUT, classifier_spec.EMBEDDING_OUTPUT),
+                                self._model(images))),
         input_signature=[tf.TensorSpec([None, *examples.MODEL_IMAGE_SHAPE], tf.float32,
-                                       name='images')])
+                                       name=classifier_spec.IMAGES_INPUT)])
 
 
 def _dataset(fn_args, files, config, repeat):
@@ -141,7 +143,7 @@ def run_fn(fn_args):
   logging.info('Gate floor (real train vs real eval): %s', floor)
   module = ClassifierModule(clf.with_embedding(model))
   tf.saved_model.save(module, fn_args.serving_model_dir,
-                      signatures={'serving_default': module.serve})
+                      signatures={classifier_spec.SIGNATURE: module.serve})
   gate_floor.write(fn_args.serving_model_dir, floor, gfile=tf.io.gfile)
   with tf.io.gfile.GFile(os.path.join(fn_args.serving_model_dir, METRICS_FILE), 'w') as f:
     json.dump({'eval_accuracy': accuracy, 'train_steps': fn_args.train_steps,

@@ -5,6 +5,7 @@ import time
 from absl import logging
 import tensorflow as tf
 
+from formats import examples
 from models import noise
 from models.presets import NUM_CLASSES
 
@@ -36,7 +37,7 @@ def grid(images, cols=10):
 
 def write_png(path, grid_image):
   tf.io.gfile.makedirs(os.path.dirname(path))
-  png = tf.io.encode_png(tf.cast(tf.round(grid_image[0] * 255.0), tf.uint8))
+  png = tf.io.encode_png(tf.cast(tf.round(grid_image[0] * examples.PIXEL_MAX), tf.uint8))
   tf.io.write_file(path, png)
 
 

@@ -6,7 +6,7 @@ Noise U(-1, 1) of dim 100; Adam 2e-4 (default betas); batch 128; one D then one 
 """
 import keras
 
-from models.presets.base import Preset
+from models.presets.base import IMAGE_SHAPE, Preset
 
 
 def _init():
@@ -19,8 +19,9 @@ class Generator(keras.Model):
   def __init__(self):
     super().__init__()
     self.hidden = keras.layers.Dense(256, 'relu', kernel_initializer=_init())
-    self.out = keras.layers.Dense(784, 'sigmoid', kernel_initializer=_init())
-    self.reshape = keras.layers.Reshape((28, 28, 1))
+    pixels = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+    self.out = keras.layers.Dense(pixels, 'sigmoid', kernel_initializer=_init())
+    self.reshape = keras.layers.Reshape(IMAGE_SHAPE)
 
   def call(self, noise, labels=None, training=False):
     return self.reshape(self.out(self.hidden(noise)))
