@@ -124,8 +124,11 @@ def _sharded(dataset, strategy):
   element spec, so a shape lost on the way, e.g. by a py_function, would fail inside the
   model), and across workers, each takes its share of every global batch (DATA sharding):
   the Trainer's files are too few to give each worker files of its own."""
-  dataset = dataset.map(lambda images, labels: (tf.ensure_shape(images, [None, *IMAGE_SHAPE]),
-                                                tf.ensure_shape(labels, [None])))
+  if isinstance(dataset.element_spec, tuple) and len(dataset.element_spec) == 2:
+    # Anything else is not read by a 0-step run (e.g. a warm start that adds no steps);
+    # with steps to train, the compiled call refuses it by its spec.
+    dataset = dataset.map(lambda images, labels: (
+        tf.ensure_shape(images, [None, *IMAGE_SHAPE]), tf.ensure_shape(labels, [None])))
   if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA

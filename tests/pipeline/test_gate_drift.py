@@ -13,6 +13,7 @@ import pytest
 import tensorflow_model_analysis as tfma
 
 from components.versioned_pusher import publish
+from formats import release
 from pipeline import configs
 from pipeline import pipeline as pipeline_lib
 from tests.support import degrading_generator
@@ -87,7 +88,7 @@ def test_degrading_generator_is_refused_within_three_runs(drift_runs):
   last_good = [r for r in runs if r['pushed']][-1]
   assert runs[-1]['latest'] == last_good['destination']
   versions = [v for v in os.listdir(paths.serving_dir)
-              if not v.startswith('.') and v != publish.LATEST]
+              if release.is_version(os.path.join(paths.serving_dir, v))]
   assert len(versions) == len(runs) - 1
 
 
