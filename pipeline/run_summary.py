@@ -15,7 +15,7 @@ from typing import List, Optional
 from ml_metadata import metadata_store
 from ml_metadata.proto import metadata_store_pb2
 
-from components.versioned_pusher import publish  # the release layout: LATEST, MANIFEST
+from formats import release
 
 PUSHER_NODE = 'VersionedPusher'
 _STATE = metadata_store_pb2.Execution.State
@@ -67,9 +67,9 @@ def _saved_model_gate(store, pusher_execution) -> str:
 
 
 def _serving_state(serving_dir: str) -> str:
-  if not os.path.isfile(os.path.join(serving_dir, publish.LATEST)):
+  if not os.path.isfile(os.path.join(serving_dir, release.LATEST)):
     return f'{serving_dir} has no release yet'
-  return f'serving stays at {publish.latest_version(serving_dir)} (LATEST)'
+  return f'serving stays at {release.latest_version(serving_dir)} (LATEST)'
 
 
 def summary_lines(connection_config, serving_dir: str, started_at: float,
@@ -97,7 +97,7 @@ def summary_lines(connection_config, serving_dir: str, started_at: float,
     cached = pushers[-1].last_known_state == _STATE.CACHED
     lines.append(f'  PUSHED version {os.path.basename(target)}'
                  f'{" (cached: same inputs as an earlier run)" if cached else ""}: {target}')
-    with open(os.path.join(target, publish.MANIFEST)) as f:
+    with open(os.path.join(target, release.MANIFEST)) as f:
       manifest = json.load(f)
     lines.append('  SavedModel gate: ' + headline(manifest['metrics']['saved_model'],
                                                   manifest.get('gates', {}).get('saved_model')))
