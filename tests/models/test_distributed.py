@@ -19,7 +19,7 @@ strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 out = {}
 for name in ("cdcgan", "default"):
   config = TrainConfig(preset=name, batch_size=16, sample_interval=2, checkpoint_interval=2)
-  gan = loop.train(config, data.numpy_dataset(x, y, 16), 3, tempfile.mkdtemp(), strategy=strategy)
+  gan = loop.train(config, data.numpy_dataset(x, y, 16), 3, tempfile.mkdtemp(dir="."), strategy=strategy)  # in tmp_path
   out[name] = dict(replicas=strategy.num_replicas_in_sync, step=int(gan.step.numpy()),
                    d=int(gan.d_opt.iterations.numpy()), g=int(gan.g_opt.iterations.numpy()))
 print(json.dumps(out))
