@@ -4,6 +4,8 @@ readers (the generate CLI, apps) that follow it.
     <serving_dir>/LATEST                      the newest complete version's name, one line
     <serving_dir>/<version>/manifest.json     written last: a version without it is unfinished
     <serving_dir>/<version>/saved_model/      the generator SavedModel + generator_spec.json
+    <serving_dir>/<version>/saved_model/architecture/generator.png, discriminator.png
+                                              pictures of G and D, or not_drawn.txt (why not)
     <serving_dir>/<version>/tflite/<variant>/model.tflite, card.json
 
 Versions are decimal numbers (seconds since the epoch, or past the newest), so the newest
@@ -20,10 +22,19 @@ SAVED_MODEL_DIR = 'saved_model'
 TFLITE_DIR = 'tflite'
 TFLITE_FILE = 'model.tflite'
 CARD_FILE = tflite_model.CARD_FILE
+# Inside the SavedModel folder: the Trainer draws there (it has both G and D; D is never
+# exported) and the pusher ships that folder whole. The SavedModel loader ignores it.
+ARCHITECTURE_DIR = 'architecture'
+ARCHITECTURE_PICTURES = {'generator': 'generator.png', 'discriminator': 'discriminator.png'}
+NOT_DRAWN_FILE = 'not_drawn.txt'  # instead of the pictures: one line saying why
 
 
 def saved_model_dir(version_dir: str) -> str:
   return os.path.join(version_dir, SAVED_MODEL_DIR)
+
+
+def architecture_dir(version_dir: str) -> str:
+  return os.path.join(saved_model_dir(version_dir), ARCHITECTURE_DIR)
 
 
 def tflite_dir(version_dir: str, variant: str) -> str:

@@ -17,8 +17,9 @@ On Vertex AI, TFX's Google Cloud Trainer extension passes its own keys
 the TrainConfig is built.
 
 Warm start: beside the export, `<model uri>/warm_start/` keeps G, D, the EMA generator and
-the step (models/warm_start.py), outside Format-Serving so no pusher ships it. When the
-pipeline wires a `base_model` (the last blessed model), training starts from that folder.
+the step (models/warm_start.py), outside Format-Serving so no pusher ships it; pictures of
+G and D for the release page go inside it, to `architecture/` (models/architecture.py). When
+the pipeline wires a `base_model` (the last blessed model), training starts from that folder.
 """
 import os
 
@@ -26,7 +27,7 @@ from absl import logging
 
 import dataclasses
 
-from models import cluster, examples_input, export, loop, resume, warm_start
+from models import architecture, cluster, examples_input, export, loop, resume, warm_start
 from models.config import TrainConfig
 
 
@@ -90,5 +91,7 @@ def run_fn(fn_args):
     logging.info('Worker done; the chief exports to %s', fn_args.serving_model_dir)
     return
   logging.info('Exported generator to %s', fn_args.serving_model_dir)
+  # For the release page; D exists only here. Never raises (a warning line instead).
+  architecture.write_pictures(preset, fn_args.serving_model_dir)
   # Only now: a kill before this point leaves the checkpoints for the rerun.
   resume.finish(checkpoints)
