@@ -1,10 +1,10 @@
-"""Timed training experiments behind the `default` preset, scored like the pipeline's gate.
+"""Timed training experiments behind the `dcgan_projection` preset, scored like the gate.
 
   .venv/bin/python bench/preset_quality.py --classifier DIR [--mnist_dir DIR] \
-      [--preset default] [--variant NAME] [--set lr_g=1e-4 ...] \
+      [--preset dcgan_projection] [--variant NAME] [--set lr_g=1e-4 ...] \
       [--minutes 8] [--eval-minutes 2] [--n 10000] [--run_dir DIR]
 
-Trains `--preset` (optionally a `VARIANTS` entry of models/presets/default.py, and
+Trains `--preset` (optionally a `VARIANTS` entry of models/presets/dcgan_projection.py, and
 `--set key=value` TrainConfig overrides) with the project's loop on all 60,000 IDX training
 digits, and every `--eval-minutes` of training scores the EMA generator: N generated images
 (N/10 per requested digit, fixed noise) against the first N official test images, with the
@@ -36,7 +36,7 @@ from bench import gate_spread
 from formats import mnist_idx
 from models import data, gate_floor, loop, noise, observe
 from models.config import TrainConfig
-from models.presets import default as default_module
+from models.presets import dcgan_projection
 from pipeline import configs
 
 _BATCH = 500
@@ -101,13 +101,13 @@ def parse_sets(pairs):
 
 def experiment(args, mnist_dir, scorer):
   overrides = parse_sets(args.set)
-  if args.variant:  # architecture variants of the default preset, e.g. spectral norm in D
-    overrides['preset'] = 'default'
+  if args.variant:  # architecture variants of dcgan_projection, e.g. spectral norm in D
+    overrides['preset'] = 'dcgan_projection'
   config = TrainConfig(**{'preset': args.preset, 'log_interval': 500, 'sample_interval': 0,
                           'checkpoint_interval': 0, **overrides})
   preset = config.effective_preset()
   if args.variant:
-    preset = default_module.variant(preset, args.variant)
+    preset = dcgan_projection.variant(preset, args.variant)
   x, y = mnist_idx.load(mnist_dir, 'train')
   run_dir = args.run_dir or tempfile.mkdtemp(prefix=f'preset_quality-{args.preset}-')
   elapsed, steps, rate, results = 0.0, 0, 0.0, []
@@ -144,8 +144,8 @@ def add_judge_arguments(parser):
 def main():
   parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
   add_judge_arguments(parser)
-  parser.add_argument('--preset', default='default')
-  parser.add_argument('--variant', default=None, choices=sorted(default_module.VARIANTS))
+  parser.add_argument('--preset', default='dcgan_projection')
+  parser.add_argument('--variant', default=None, choices=sorted(dcgan_projection.VARIANTS))
   parser.add_argument('--minutes', type=float, default=8)
   parser.add_argument('--eval-minutes', type=float, default=2)
   parser.add_argument('--n', type=int, default=10_000, help='images per side of the FID')

@@ -1,19 +1,19 @@
-"""`cbn`: `default`'s design with class-conditional BatchNorm in G instead of label planes.
+"""`cbn`: `dcgan_projection` with class-conditional BatchNorm in G instead of label planes.
 
 Conditional BatchNorm (de Vries et al. 2017; the conditional generators of SNGAN and BigGAN)
 gives every class its own gain and shift after each normalisation, so the label steers
 every feature map of G instead of entering once as 10 extra input planes. G: [z (64,
 N(0,1)), one-hot y] -> dense 7x7x64 -> cBN, ReLU -> transposed conv 32 4x4 s2 (14x14) ->
 cBN, ReLU -> transposed conv 1 4x4 s2 (28x28) -> tanh. D, loss, optimizer, batch and EMA as
-`default` (projection discriminator). The per-class gains and shifts are one-hot @ kernel
-(dense layers, zero-initialised: training starts from plain BatchNorm), which TFLite runs
-as FULLY_CONNECTED rather than a gather.
+`dcgan_projection` (projection discriminator). The per-class gains and shifts are one-hot @
+kernel (dense layers, zero-initialised: training starts from plain BatchNorm), which TFLite
+runs as FULLY_CONNECTED rather than a gather. With the hinge loss this is `default`.
 """
 import dataclasses
 
 import keras
 
-from models.presets import default
+from models.presets import dcgan_projection
 from models.presets.base import concat_label, one_hot
 
 L = keras.layers
@@ -54,6 +54,6 @@ class Generator(keras.Model):
 
 
 PRESET = dataclasses.replace(
-    default.PRESET, name='cbn',
-    description='default with class-conditional BatchNorm in G (no label planes)',
+    dcgan_projection.PRESET, name='cbn',
+    description='dcgan_projection with class-conditional BatchNorm in G (no label planes)',
     build_generator=Generator)
