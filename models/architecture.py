@@ -47,8 +47,8 @@ def missing_tool() -> Optional[str]:
 def _inputs(preset, first_name: str, first_shape) -> List[keras.KerasTensor]:
   inputs = [keras.Input(first_shape, name=first_name)]
   if preset.conditional:  # unconditional models ignore labels: an unused input can't be drawn
-    inputs.append(keras.Input((), dtype=generator_spec.LABEL_DTYPE,
-                              name=generator_spec.LABEL_INPUT))
+    # int32: what the training loop feeds G and D (models/gan.py), not a signature's dtype.
+    inputs.append(keras.Input((), dtype='int32', name=generator_spec.LABEL_INPUT))
   return inputs
 
 

@@ -108,7 +108,8 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
   """
   if '://' in serving_dir:  # = not artifact_io.is_local, which would import TensorFlow
     from components.versioned_pusher import remote_publish  # pylint: disable=g-import-not-at-top
-    return remote_publish.publish(serving_dir, fill, manifest, stamp=stamp)
+    return remote_publish.publish(serving_dir, fill, manifest, describe=describe,
+                                  list_versions=list_versions, stamp=stamp)
   os.makedirs(serving_dir, exist_ok=True)
   try:
     # Orphans of killed publishers are removed here; live publishers' folders stay.

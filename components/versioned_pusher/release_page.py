@@ -4,13 +4,17 @@ the serving folder's `index.html` listing every release.
 A static page (no server, no script): a sample grid of every TFLite variant drawn from the
 same seeded inputs (one row per digit), each gate's metrics beside the bound it applied,
 the floor it was tied to and the baseline's value, file sizes, parity and latency from the
-cards, the preset, the lineage ids and a one-line verdict. Everything comes from the
-release folder itself (manifest.json, the cards, generator_spec.json) and its models, run
-with LiteRT, so the page shows what was shipped, not what the run meant to ship.
+cards, the preset, pictures of G's and D's architecture, the lineage ids and a one-line
+verdict. Everything comes from the release folder itself (manifest.json, the cards,
+generator_spec.json, the Trainer's `saved_model/architecture/`) and its models, run with
+LiteRT, so the page shows what was shipped, not what the run meant to ship. Links are
+relative, so the page works from disk (file://) as well as served.
 
 publish.py writes the version's page into the staging folder, after the manifest and
-before the rename, so a release is never visible without its page; the serving folder's
-listing is rewritten (aside, then renamed over) after LATEST moved. No TensorFlow here.
+before the rename, so a release is never visible without its page (remote_publish.py:
+into the local folder it uploads, before the manifest); the serving folder's listing is
+rewritten after LATEST moved. No TensorFlow for a local serving folder; one given as a URI
+(gs://) is listed and written through tf.io.gfile, imported only then.
 """
 import html
 import io
@@ -35,7 +39,8 @@ SAVED_MODEL_GATE = 'saved_model'  # the manifest's key of the SavedModel gate
 _STYLE = '''body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}.grids{display:flex;flex-wrap:wrap;gap:1.5em}
-.grids img{image-rendering:pixelated;width:336px}.verdict{font-size:1.15em;font-weight:600}
+.grids img{image-rendering:pixelated;width:336px}.grids img.architecture{image-rendering:auto;width:auto;max-width:34em}
+.missing{color:#a00}.verdict{font-size:1.15em;font-weight:600}
 code{background:#f3f3f3;padding:0 .2em}'''
 
 
@@ -86,6 +91,33 @@ def write_samples(version_dir: str, shipped: List[str]) -> Dict[str, str]:
       f.write(buffer.getvalue())
     grids[variant] = relative
   return grids
+
+
+def architecture(version_dir: str):
+  """({role: picture path relative to the page}, None), or ({}, why there are none)."""
+  folder = release.architecture_dir(version_dir)
+  pictures = {role: os.path.relpath(os.path.join(folder, name), version_dir).replace(os.sep, '/')
+              for role, name in release.ARCHITECTURE_PICTURES.items()
+              if os.path.isfile(os.path.join(folder, name))}
+  if len(pictures) == len(release.ARCHITECTURE_PICTURES):
+    return pictures, None
+  note = os.path.join(folder, release.NOT_DRAWN_FILE)
+  if os.path.isfile(note):
+    with open(note) as f:
+      return {}, f.read().strip() or 'no reason recorded'
+  return {}, (f'the model has no {release.SAVED_MODEL_DIR}/{release.ARCHITECTURE_DIR}/ '
+              f'pictures (it was not exported by the GAN Trainer)')
+
+
+def _architecture_section(pictures: Dict[str, str], reason: Optional[str]) -> str:
+  if reason is not None:
+    return f'<p class="missing">architecture picture not drawn: {_esc(reason)}</p>'
+  figures = ''.join(f'<figure><a href="{_esc(path)}"><img class="architecture" src="{_esc(path)}" '
+                    f'alt="{_esc(role)} architecture"></a><figcaption>{_esc(role)}</figcaption></figure>'
+                    for role, path in pictures.items())
+  return ('<p>Drawn by Keras\' <code>plot_model</code> when the Trainer exported the model. '
+          'Layers called through TensorFlow ops show as one box between their inputs and '
+          f'output.</p><div class="grids">{figures}</div>')
 
 
 def _cards(version_dir: str) -> Dict[str, dict]:
@@ -162,8 +194,9 @@ def _pairs_table(pairs: Dict[str, Any]) -> str:
   return f'<table>{rows}</table>'
 
 
-def render(manifest: dict, cards: Dict[str, dict], grids: Dict[str, str], spec: dict) -> str:
-  """The version's page as HTML text."""
+def render(manifest: dict, cards: Dict[str, dict], grids: Dict[str, str], spec: dict,
+           pictures: Optional[Dict[str, str]] = None, not_drawn: Optional[str] = None) -> str:
+  """The version's page as HTML text; `pictures` and `not_drawn` as architecture() gives."""
   version = manifest.get('version', '?')
   rows = 'one row per digit 0–9' if spec['conditional'] else '10 rows'
   images = ''.join(f'<figure><img src="{_esc(path)}" alt="{_esc(v)} samples">'
@@ -181,6 +214,7 @@ def render(manifest: dict, cards: Dict[str, dict], grids: Dict[str, str], spec: 
           f'<h2>Gates</h2>{_gate_table(manifest)}'
           f'<h2>Files, parity, latency</h2>{_files_table(manifest, cards)}'
           f'<h2>Training</h2>{_pairs_table(training)}'
+          f'<h2>Architecture</h2>{_architecture_section(pictures or {}, not_drawn)}'
           f'<h2>Lineage (ML Metadata ids)</h2>{_pairs_table(manifest.get("lineage", {}))}'
           f'<p><a href="{release.MANIFEST}">{release.MANIFEST}</a> · '
           f'<a href="../{PAGE}">all releases</a></p></body></html>')
@@ -191,31 +225,54 @@ def write_version_page(version_dir: str, manifest: dict) -> str:
   cards = _cards(version_dir)
   grids = write_samples(version_dir, list(cards))
   spec = generator_spec.read(release.saved_model_dir(version_dir))
+  pictures, not_drawn = architecture(version_dir)
   path = os.path.join(version_dir, PAGE)
   with open(path, 'w') as f:
-    f.write(render(manifest, cards, grids, spec))
+    f.write(render(manifest, cards, grids, spec, pictures, not_drawn))
   return path
 
 
+def _gfile():
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top  # URIs only: local pages need no TF
+  return tf.io.gfile
+
+
+def _listdir(folder: str) -> List[str]:
+  if '://' not in folder:
+    return os.listdir(folder)
+  return [n.rstrip('/') for n in _gfile().listdir(folder)]  # object stores: 'dir/'
+
+
+def _isfile(path: str) -> bool:
+  if '://' not in path:
+    return os.path.isfile(path)
+  return _gfile().exists(path) and not _gfile().isdir(path)
+
+
+def _read(path: str) -> str:
+  with (open(path) if '://' not in path else _gfile().GFile(path)) as f:
+    return f.read()
+
+
 def _versions(serving_dir: str) -> List[str]:
-  names = [n for n in os.listdir(serving_dir) if n.isdigit()
-           and release.is_version(os.path.join(serving_dir, n))]
+  names = [n for n in _listdir(serving_dir) if n.isdigit()
+           and _isfile(os.path.join(serving_dir, n, release.MANIFEST))]
   return sorted(names, key=int, reverse=True)
 
 
 def render_listing(serving_dir: str) -> str:
+  """The listing of a serving folder, local or a URI (gs://)."""
   try:
-    latest = os.path.basename(release.latest_version(serving_dir))
-  except OSError:
+    latest = _read(os.path.join(serving_dir, release.LATEST)).strip()
+  except Exception:  # pylint: disable=broad-except  # none yet (OSError, or TF's NotFoundError)
     latest = None
   rows = []
   for version in _versions(serving_dir):
-    with open(os.path.join(serving_dir, version, release.MANIFEST)) as f:
-      manifest = json.load(f)
+    manifest = json.loads(_read(os.path.join(serving_dir, version, release.MANIFEST)))
     model = manifest.get('metrics', {}).get('saved_model', {})
     int8 = manifest.get('metrics', {}).get('tflite', {}).get(variants.INT8, {})
     page = f'{version}/{PAGE}'
-    link = f'<a href="{_esc(page)}">{_esc(version)}</a>' if os.path.isfile(
+    link = f'<a href="{_esc(page)}">{_esc(version)}</a>' if _isfile(
         os.path.join(serving_dir, page)) else _esc(version)
     rows.append(f'<tr><td>{link}{" (LATEST)" if version == latest else ""}</td>'
                 f'<td>{_esc(manifest.get("preset"))}</td>'
@@ -230,12 +287,18 @@ def render_listing(serving_dir: str) -> str:
 
 
 def write_listing(serving_dir: str) -> str:
-  """Rewrites `<serving_dir>/index.html` in one rename (readers never see half a page)."""
+  """Rewrites `<serving_dir>/index.html`, readers never seeing half a page: locally in one
+  rename; on an object store in one object write (it appears whole or not at all)."""
   path = os.path.join(serving_dir, PAGE)
+  text = render_listing(serving_dir)
+  if '://' in serving_dir:
+    with _gfile().GFile(path, 'w') as f:
+      f.write(text)
+    return path
   aside = os.path.join(serving_dir, f'.{PAGE}-{uuid.uuid4().hex}')
   try:
     with open(aside, 'w') as f:
-      f.write(render_listing(serving_dir))
+      f.write(text)
     os.replace(aside, path)
   finally:
     if os.path.exists(aside):

@@ -4,10 +4,12 @@ publish.py's local guarantees rest on an atomic folder rename and flock; an obje
 has neither (a "folder rename" copies object by object, and there is no lock). What it has:
 each object appears whole or not at all. So here:
 
-1. the release is filled and inventoried in a local temporary folder (as locally);
+1. the release is filled and inventoried in a local temporary folder (as locally), and
+   `describe` writes the release page into it there;
 2. its files are uploaded to `<serving_dir>/<version>/`, `manifest.json` last: a version
    folder without a manifest is an unfinished upload, and a failed one is removed;
-3. `LATEST` is replaced last of all, in one object write.
+3. `LATEST` is replaced last of all, in one object write; then `list_versions` rewrites
+   the serving folder's listing (a failure there leaves the old listing, not a failure).
 
 Readers that follow LATEST (the generate CLI, apps) therefore only ever see complete
 versions, and a failure leaves LATEST on the previous version.
@@ -29,6 +31,7 @@ As a guard for manual runs, a version whose folder exists is skipped and LATEST 
 moved back to a smaller version; that narrows the window, it does not close it.
 """
 import json
+import logging
 import os
 import shutil
 import time
@@ -126,8 +129,13 @@ def _point_latest(serving_dir: str, version: str) -> None:
 
 
 def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
+            describe: Optional[Callable[[str, dict], None]] = None,
+            list_versions: Optional[Callable[[str], None]] = None,
             stamp: Optional[Callable[[str, str], None]] = None) -> str:
-  """As publish.publish, for a serving directory given as a URI; returns the version's URI."""
+  """As publish.publish, for a serving directory given as a URI; returns the version's URI.
+
+  `describe(folder, manifest)` gets the local folder that is uploaded, `list_versions` the
+  serving directory's URI."""
   try:
     tf.io.gfile.makedirs(serving_dir)
     remove_stale_uploads(serving_dir)
@@ -135,11 +143,19 @@ def publish(serving_dir: str, fill: Callable[[str], None], manifest: dict,
     with scratch_dirs.owned_folder(parent, _LOCAL_STAGING_PREFIX,
                                    os.path.join(parent, '.lock')) as staging:
       try:
-        return _upload(serving_dir, staging, fill, manifest, stamp)
+        target = _upload(serving_dir, staging, fill, manifest, describe, stamp)
       finally:
         shutil.rmtree(staging, ignore_errors=True)
   except Exception as e:  # pylint: disable=broad-except
     raise publish_shared.publish_error(serving_dir, _current(serving_dir), e) from e
+  if list_versions:
+    # The release is out: a listing that fails to update leaves the old one, not a failure.
+    try:
+      list_versions(serving_dir)
+    except Exception as e:  # pylint: disable=broad-except
+      logging.warning('Published %s, but the listing of %s was not updated: %s: %s',
+                      os.path.basename(target), serving_dir, type(e).__name__, e)
+  return target
 
 
 def _current(serving_dir: str):
@@ -149,7 +165,7 @@ def _current(serving_dir: str):
     return None
 
 
-def _upload(serving_dir: str, staging: str, fill, manifest: dict, stamp) -> str:
+def _upload(serving_dir: str, staging: str, fill, manifest: dict, describe, stamp) -> str:
   fill(staging)
   version = _free_version(serving_dir)
   record = os.path.join(serving_dir, UPLOAD_RECORD_PREFIX + version)
@@ -159,6 +175,8 @@ def _upload(serving_dir: str, staging: str, fill, manifest: dict, stamp) -> str:
     if stamp is not None:
       stamp(staging, version)
     manifest = dict(manifest, files=publish_shared.file_inventory(staging), version=version)
+    if describe:  # as locally: after the inventory, so the manifest lists the models only
+      describe(staging, manifest)
     artifact_io.copy_tree(staging, target)
     artifact_io.write_text(os.path.join(target, release.MANIFEST),
                            json.dumps(manifest, indent=2, sort_keys=True))

@@ -1,5 +1,7 @@
 """The release page of a pushed release: sample grids drawn from the shipped files, each
-gate's figures from the manifest, file sizes, a verdict; the serving folder's listing."""
+gate's figures from the manifest, file sizes, pictures of G and D or why there are none, a
+verdict; the serving folder's listing; the same for a serving folder given as a URI."""
+import html
 import html.parser
 import json
 import os
@@ -7,12 +9,19 @@ import shutil
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
+from components import artifact_io
 from components.tflite_export import litert_runner
 from components.versioned_pusher import publish, release_page
 from formats import generator_spec, release, variants
+from models import architecture
+from models.presets import PRESETS
 from tests.components.publish_helpers import fill_with
+from tests.components.ram_fs import ram_files, ram_root  # pylint: disable=unused-import  # fixture
+
+_PAGE_FILES = (release.MANIFEST, release_page.PAGE, release_page.SAMPLES_DIR)
 
 
 class _Tables(html.parser.HTMLParser):
@@ -60,6 +69,35 @@ def _table(page, first_header):
 
 def _close(cell, value):
   return abs(float(cell.lstrip('≤≥ ').replace(',', '')) - value) <= 5e-4 * max(1, abs(value))
+
+
+def _fill_from(version_dir, prepare=None):
+  """`fill` publishing the models of `version_dir` again; `prepare(saved_model_dir)` may add
+  to the SavedModel folder before the release is inventoried (as the Trainer's export)."""
+  def fill(folder):
+    for name in os.listdir(version_dir):
+      if name not in _PAGE_FILES:
+        source = os.path.join(version_dir, name)
+        (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, os.path.join(folder, name))
+    if prepare:
+      prepare(release.saved_model_dir(folder))
+  return fill
+
+
+def _republish(pushed_release, serving, prepare=None):
+  """The pushed release published again into `serving` (local or a URI), with its page."""
+  version_dir = pushed_release['version_dir']
+  return publish.publish(serving, _fill_from(version_dir, prepare), _manifest(version_dir),
+                         describe=release_page.write_version_page,
+                         list_versions=release_page.write_listing)
+
+
+def _draw_default(saved_model_dir):
+  assert architecture.write_pictures(PRESETS['default'], saved_model_dir) is None
+
+
+def _text(page):
+  return html.unescape(page)
 
 
 def test_each_variants_grid_is_what_litert_draws_from_the_shipped_file(pushed_release):
@@ -110,13 +148,8 @@ def test_serving_listing_names_every_release_newest_first(pushed_release, tmp_pa
   shutil.copytree(pushed_release['serving_dir'], serving)
   first = os.path.basename(release.latest_version(serving))
 
-  def fill(folder):  # the same release again, as a second version
-    for name in os.listdir(os.path.join(serving, first)):
-      if name not in (release.MANIFEST, release_page.PAGE, release_page.SAMPLES_DIR):
-        source = os.path.join(serving, first, name)
-        (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, os.path.join(folder, name))
-  second = os.path.basename(publish.publish(
-      serving, fill, _manifest(os.path.join(serving, first)),
+  second = os.path.basename(publish.publish(  # the same release again, as a second version
+      serving, _fill_from(os.path.join(serving, first)), _manifest(os.path.join(serving, first)),
       describe=release_page.write_version_page, list_versions=release_page.write_listing))
   rows = _table(_page(serving), 'version')[1:]
   assert [r[0] for r in rows] == [f'{second} (LATEST)', first]
@@ -133,3 +166,55 @@ def test_a_failing_page_publishes_nothing(tmp_path):
     publish.publish(serving, fill_with({'a': 'x'}), {}, describe=broken_page,
                     list_versions=release_page.write_listing)
   assert sorted(os.listdir(serving)) == [publish.LOCK_FILE]
+
+
+@pytest.mark.skipif(architecture.missing_tool() is not None,
+                    reason=f'cannot draw: {architecture.missing_tool()}')
+def test_page_shows_the_architecture_pictures_shipped_in_the_release(pushed_release, tmp_path):
+  version_dir = _republish(pushed_release, str(tmp_path / 'serving'), prepare=_draw_default)
+  page = _page(version_dir)
+  images = _Tables(page).images
+  files = _manifest(version_dir)['files']
+  for role in release.ARCHITECTURE_PICTURES:
+    src = images[f'{role} architecture']
+    # Relative to the page and inside the release: the page works from file:// and served.
+    assert not os.path.isabs(src) and '://' not in src and '..' not in src.split('/'), src
+    with open(os.path.join(version_dir, src), 'rb') as f:
+      assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+    assert files[src]['bytes'] > 5000  # shipped and inventoried like the models
+  assert 'architecture picture not drawn' not in page
+
+
+def test_page_says_why_there_is_no_architecture_picture(pushed_release, tmp_path, monkeypatch):
+  # A model exported without the GAN Trainer (the fixture's) has no pictures at all.
+  assert ('architecture picture not drawn: the model has no saved_model/architecture/ pictures'
+          in _text(_page(pushed_release['version_dir'])))
+  # The Trainer on a machine without Graphviz: the reason it recorded is on the page.
+  empty = tmp_path / 'bin'
+  empty.mkdir()
+  monkeypatch.setenv('PATH', str(empty))
+  version_dir = _republish(pushed_release, str(tmp_path / 'serving'),
+                           prepare=lambda d: architecture.write_pictures(PRESETS['default'], d))
+  assert ("architecture picture not drawn: Graphviz's `dot` is not on PATH"
+          in _text(_page(version_dir)))
+  assert not any(alt.endswith(' architecture') for alt in _Tables(_page(version_dir)).images)
+
+
+def test_a_remote_serving_folder_gets_the_page_and_the_listing(pushed_release, ram_root):
+  serving = f'{ram_root}/serving'
+  prepare = _draw_default if architecture.missing_tool() is None else None
+  target = _republish(pushed_release, serving, prepare=prepare)
+  version = os.path.basename(target)
+  page = artifact_io.read_text(os.path.join(target, release_page.PAGE))
+  shipped = ram_files(target)
+  referenced = list(_Tables(page).images.values())
+  assert len(referenced) == len(variants.TFLITE_VARIANTS) + (2 if prepare else 0)
+  for src in referenced:  # every picture the page shows was uploaded with it
+    assert src in shipped, (src, shipped)
+  assert 'Pushed because all' in page
+  listing = artifact_io.read_text(os.path.join(serving, release_page.PAGE))
+  assert [r[0] for r in _table(listing, 'version')[1:]] == [f'{version} (LATEST)']
+  assert f'href="{version}/{release_page.PAGE}"' in listing
+  # Nothing but the release, LATEST and the listing (no aside files left behind).
+  assert sorted(tf.io.gfile.listdir(serving)) == sorted([version, release.LATEST,
+                                                          release_page.PAGE])
