@@ -31,6 +31,10 @@ setup(
         'tflite-support==0.4.4',
         # PNG grids of generated digits (`python -m cli generate`).
         'pillow',
+        # keras.utils.plot_model's pictures of G and D on the release page (models/architecture.py;
+        # it also needs Debian's graphviz). pydot 2 and later are ruled out by apache-beam 2.59
+        # and tensorflow-transform 1.16 (both require pydot<2), so the pin stays on 1.4.2.
+        'pydot>=1.2,<2',
         # kubeflow_v2_runner.py: TFX's Kubeflow V2 / Vertex compiler writes this proto.
         # 0.3 and later need protobuf 4, which TF 2.16's stack (protobuf 3.20) rules out.
         'kfp-pipeline-spec==0.2.2',
