@@ -11,8 +11,8 @@ from models.presets import DEFAULT_PRESET, Preset, get_preset
 
 # Config fields that override the Preset field of the same name.
 _PRESET_OVERRIDES = ('batch_size', 'lr_g', 'lr_d', 'beta_1', 'g_steps_per_d',
-                     'd_pretrain_steps', 'd_split_real_fake', 'simultaneous', 'g_noise',
-                     'ema_decay')
+                     'd_pretrain_steps', 'd_split_real_fake', 'd_optimizer_per_term',
+                     'simultaneous', 'g_noise', 'ema_decay')
 _STRING_FIELDS = ('preset', 'g_noise')
 G_NOISE_KINDS = ('shared', 'fresh')
 
@@ -38,6 +38,7 @@ class TrainConfig:
   g_steps_per_d: Optional[int] = None
   d_pretrain_steps: Optional[int] = None
   d_split_real_fake: Optional[bool] = None
+  d_optimizer_per_term: Optional[bool] = None
   simultaneous: Optional[bool] = None
   g_noise: Optional[str] = None  # 'shared' or 'fresh' (see models/presets/base.py)
   ema_decay: Optional[float] = None  # 0 disables the EMA generator

@@ -2,7 +2,9 @@
 
 One training step consumes one real batch and follows the preset's schedule: D update(s),
 then `g_steps_per_d` G updates (or one shared-forward simultaneous update); during the first
-`d_pretrain_steps` steps only D trains. The per-replica work runs under `strategy.run`, with
+`d_pretrain_steps` steps only D trains. D's update is one optimizer step on the summed loss
+(real + fake), or two: real term then fake term (`d_split_real_fake`), and/or each term with
+its own Adam (`d_optimizer_per_term`, `d_opt_fake_term`). The per-replica work runs under `strategy.run`, with
 optional XLA (`jit_compile`) and mixed precision with dynamic loss scaling; the same code runs
 on CPU with the default strategy.
 
@@ -71,8 +73,14 @@ class Gan:
       self.ema_generator = nets[2] if len(nets) > 2 else None
       self.g_opt = _optimizer(preset.lr_g, preset, self.mixed)
       self.d_opt = _optimizer(preset.lr_d, preset, self.mixed)
+      # With `d_optimizer_per_term`, d_opt minimises D's real term and this one its fake
+      # term: each term's steps are normalised by its own Adam moments.
+      self.d_opt_fake_term = _optimizer(preset.lr_d, preset, self.mixed) \
+          if preset.d_optimizer_per_term else None
       self.g_opt.build(self.generator.trainable_variables)
       self.d_opt.build(self.discriminator.trainable_variables)
+      if self.d_opt_fake_term is not None:
+        self.d_opt_fake_term.build(self.discriminator.trainable_variables)
       self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name='global_step')
     if self.ema_generator is not None:
       self.reset_ema()
@@ -98,6 +106,8 @@ class Gan:
                  g_opt=self.g_opt, d_opt=self.d_opt, step=self.step)
     if self.ema_generator is not None:
       items['ema_generator'] = self.ema_generator
+    if self.d_opt_fake_term is not None:  # only then: other presets' checkpoints unchanged
+      items['d_opt_fake_term'] = self.d_opt_fake_term
     return tf.train.Checkpoint(**items)
 
   def train_step(self, images, labels):
@@ -175,16 +185,20 @@ class Gan:
     seed = noise.step_seed(self.config.seed, step, purpose)
     return noise.sample_noise(self.preset.noise, [batch, self.preset.noise_dim], seed)
 
-  def _apply(self, opt, tape, loss, variables):
+  def _gradients(self, opt, tape, loss, variables):
     # Per-replica losses are means and the optimizer sums gradients over replicas, hence
-    # 1/replicas; with mixed precision the dynamic loss scale multiplies in too (opt.apply
+    # 1/replicas; with mixed precision `opt`'s dynamic loss scale multiplies in too (opt.apply
     # unscales and skips non-finite steps). Seeding the backward pass with this factor
     # equals differentiating the scaled loss, without recording the scaling on the tape.
-    # Returns the gradients' global norm (of the scaled gradients with mixed precision).
     factor = tf.constant(1.0 / self.strategy.num_replicas_in_sync)
     if self.mixed:
       factor = opt.scale_loss(factor)
-    grads = tape.gradient(loss, variables, output_gradients=factor)
+    return tape.gradient(loss, variables, output_gradients=factor)
+
+  def _apply(self, opt, tape, loss, variables):
+    """One optimizer step; returns the gradients' global norm (of the scaled gradients with
+    mixed precision)."""
+    grads = self._gradients(opt, tape, loss, variables)
     opt.apply(grads, variables)
     return tf.linalg.global_norm(grads)
 
@@ -198,6 +212,7 @@ class Gan:
 
   def _d_update(self, real, labels, fake):
     d_vars = self.discriminator.trainable_variables
+    fake_opt = self.d_opt_fake_term or self.d_opt
     if self.preset.d_split_real_fake:  # two optimizer steps, each with its own BN batch
       with tf.GradientTape() as tape:
         real_logits = self._d_logits(real, labels)
@@ -206,8 +221,22 @@ class Gan:
       with tf.GradientTape() as tape:
         fake_logits = self._d_logits(fake, labels)
         loss_fake = self.loss.fake_term(fake_logits)
-      norm_fake = self._apply(self.d_opt, tape, loss_fake, d_vars)
+      norm_fake = self._apply(fake_opt, tape, loss_fake, d_vars)
       return loss_real + loss_fake, real_logits, fake_logits, _norm(norm_real, norm_fake)
+    if self.d_opt_fake_term is not None:
+      # The TF GAN tutorial's two `minimize` ops in one `sess.run`: both terms' gradients
+      # at the same weights, then one step of each term's own optimizer.
+      with tf.GradientTape(persistent=True) as tape:
+        real_logits, fake_logits = self._d_real_fake(real, fake, labels)
+        loss_real = self.loss.real_term(real_logits)
+        loss_fake = self.loss.fake_term(fake_logits)
+      grads = [self._gradients(opt, tape, term, d_vars)
+               for opt, term in ((self.d_opt, loss_real), (fake_opt, loss_fake))]
+      del tape
+      for opt, term_grads in zip((self.d_opt, fake_opt), grads):
+        opt.apply(term_grads, d_vars)
+      return loss_real + loss_fake, real_logits, fake_logits, tf.linalg.global_norm(
+          grads[0] + grads[1])
     with tf.GradientTape() as tape:
       real_logits, fake_logits = self._d_real_fake(real, fake, labels)
       loss = self.loss.discriminator(real_logits, fake_logits)

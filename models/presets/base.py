@@ -35,10 +35,14 @@ class Preset:
   # Schedule, per training step (one real batch): D updates first, then `g_steps_per_d` G
   # updates; the first `d_pretrain_steps` steps update D only. `d_split_real_fake` makes D
   # take two optimizer steps (real batch, then fake batch) like Keras train_on_batch code.
-  # `simultaneous` updates D and G from one shared forward pass (tensorflow.org DCGAN).
+  # `d_optimizer_per_term` gives D's real and fake terms an Adam each, both stepping every
+  # D update, the gradients taken at the same weights (the TF GAN tutorial's two minimize
+  # ops in one sess.run). `simultaneous` updates D and G from one shared forward pass
+  # (tensorflow.org DCGAN).
   g_steps_per_d: int = 1
   d_pretrain_steps: int = 0
   d_split_real_fake: bool = False
+  d_optimizer_per_term: bool = False
   simultaneous: bool = False
   # Noise of the G updates in an alternating step: 'shared' = the D update's z, as the
   # DCGAN-tensorflow and Keras-DCGAN originals feed one z batch to every update (and the

@@ -4,8 +4,10 @@ D: conv 32 5x5 same, ReLU, avg-pool 2 -> conv 64 5x5 same, ReLU, avg-pool 2 -> d
 ReLU -> dense 1 logit. G: z (100, N(0,1)) -> dense 3136 -> reshape 56x56x1, BN, ReLU -> conv 50
 3x3 s2, BN, ReLU, resize to 56x56 -> conv 25 3x3 s2, BN, ReLU, resize to 56x56 -> conv 1 1x1
 s2 -> sigmoid (28x28). Weights truncated N(0, 0.02), biases 0. Sigmoid cross-entropy; D alone
-for 300 steps first; Adam 3e-4 (D) and 1e-4 (G); batch 50; one D then one G update per step,
-the G update on a newly drawn z batch (as the tutorial's loop).
+for 300 steps first; batch 50; per step D, then one G update on a newly drawn z batch (as the
+tutorial's loop). G: Adam 1e-4. D: two Adam 3e-4, one minimising the real term and one the
+fake term, both from the same weights (the tutorial's two `minimize` ops in one `sess.run`):
+one Adam on their sum lets D win outright and G collapse to one blob (docs/quality.md).
 BN as tf.contrib's (epsilon 1e-5, no scale); momentum 0.99 instead of 0.999 because the exported
 G uses the moving statistics (the tutorial always ran BN in training mode).
 """
@@ -70,4 +72,4 @@ PRESET = Preset(
     name='dcgan_tutorial', description='Classic TensorFlow GAN tutorial (D pre-trained 300 steps)',
     build_generator=Generator, build_discriminator=Discriminator, loss='nonsaturating',
     noise_dim=100, noise='normal', conditional=False, batch_size=50, lr_g=1e-4, lr_d=3e-4,
-    d_pretrain_steps=300, g_noise='fresh')
+    d_pretrain_steps=300, g_noise='fresh', d_optimizer_per_term=True)
