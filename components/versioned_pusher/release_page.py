@@ -39,7 +39,7 @@ SAVED_MODEL_GATE = 'saved_model'  # the manifest's key of the SavedModel gate
 _STYLE = '''body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}.grids{display:flex;flex-wrap:wrap;gap:1.5em}
-.grids img{image-rendering:pixelated;width:336px}.grids img.architecture{image-rendering:auto;width:auto;max-width:34em}
+.grids img{image-rendering:pixelated;width:336px}.grids img.architecture{image-rendering:auto;width:auto;max-width:100%}
 .missing{color:#a00}.verdict{font-size:1.15em;font-weight:600}
 code{background:#f3f3f3;padding:0 .2em}'''
 
@@ -116,8 +116,9 @@ def _architecture_section(pictures: Dict[str, str], reason: Optional[str]) -> st
                     f'alt="{_esc(role)} architecture"></a><figcaption>{_esc(role)}</figcaption></figure>'
                     for role, path in pictures.items())
   return ('<p>Drawn by Keras\' <code>plot_model</code> when the Trainer exported the model. '
-          'Layers called through TensorFlow ops show as one box between their inputs and '
-          f'output.</p><div class="grids">{figures}</div>')
+          'A model whose call uses TensorFlow ops directly (not only Keras layers and '
+          '<code>keras.ops</code>) is drawn as one box between its inputs and output.</p>'
+          f'<div class="grids">{figures}</div>')
 
 
 def _cards(version_dir: str) -> Dict[str, dict]:
