@@ -17,7 +17,7 @@ from components.sample_quality import eval_examples
 from components.sample_quality.artifacts import SavedModelBlessing, TFLiteModelBlessing
 from components.tflite_export import executor as tflite_executor
 from components.versioned_pusher import component as pusher
-from components.versioned_pusher import publish, release_metadata
+from components.versioned_pusher import publish, release_metadata, release_page
 from tests.components import tflite_helpers as helpers
 from tests.components.ram_fs import ram_files
 
@@ -116,6 +116,8 @@ def test_versioned_pusher_reads_uris_and_publishes_to_a_uri(ram_root, monkeypatc
   # The model files here are stand-in bytes; stamping real ones into a ram:// serving folder
   # is tests/components/test_pushed_tflite_metadata.py's.
   monkeypatch.setattr(release_metadata, 'stamp', lambda folder, version: {})
+  # The page runs the models with LiteRT too; its ram:// case is tests/demo/test_release_page.py's.
+  monkeypatch.setattr(release_page, 'write_version_page', lambda folder, manifest: None)
   model = _artifact(standard_artifacts.Model, f'{ram_root}/Trainer/model/1', artifact_id=1)
   artifact_io.write_text(f'{model.uri}/Format-Serving/saved_model.pb', 'pb')
   artifact_io.write_text(f'{model.uri}/Format-Serving/variables/variables.index', 'ix')
