@@ -89,7 +89,8 @@ def generated(generator_dir, labels, seed):
   for start in range(0, len(labels), 500):
     feed = {'noise': tf.constant(noise[start:start + 500])}
     if spec['conditional']:
-      feed['label'] = tf.constant(labels[start:start + 500], tf.int64)
+      label_dtype = serve.structured_input_signature[1]['label'].dtype  # int32; older int64
+      feed['label'] = tf.constant(labels[start:start + 500], label_dtype)
     images.append(serve(**feed)['images'].numpy())
   return np.concatenate(images)
 

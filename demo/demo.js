@@ -1,6 +1,7 @@
 // The preview page: the newest release's variant, run by LiteRT.js on the CPU (wasm), one
 // grid of the picked digit. /release.json (tools/serve_demo.py) lists the variants' model
-// and card URLs; each card gives the signature and its inputs.
+// and card URLs; each card names the fixed-shape signature to call (web_signature) and its
+// inputs.
 //
 // URL parameters (all optional): variant, digit, seed; noise = base64 float32 little-endian
 // values to use instead of seeded ones (a test's fixed vector); runs = timed invocations;
@@ -8,7 +9,7 @@
 import {loadLiteRt, loadAndCompile, Tensor} from '@litertjs/core';
 import {
   CardError, decodeFloat32, encodeBytes, imagesAsFloats, labelTensorData, noiseTensorData,
-  seededNoise, tensorEntries,
+  seededNoise, tensorEntries, webSignature,
 } from './inputs.js';
 
 const WASM_DIR = '/demo/node_modules/@litertjs/core/wasm/';
@@ -63,14 +64,15 @@ function drawGrid(floats, count) {
 
 async function draw(variant, digit, seed) {
   const card = await fetchJson(release.variants[variant].card);
-  const entries = tensorEntries(card);
+  const called = webSignature(card);  // the fixed-shape signature: LiteRT.js runs no other
+  const entries = tensorEntries(card, called);
   $('digit').disabled = !entries.label;  // an unconditional generator draws any digit
   const count = entries.noise.shape[0];
   const noise = params.has('noise') ? decodeFloat32(params.get('noise')) : seededNoise(entries.noise, seed);
   const feed = {[entries.noise.name]: noiseTensorData(entries.noise, noise)};
   if (entries.label) feed[entries.label.name] = labelTensorData(entries.label, digit);
   const model = await compiled(variant);
-  const signature = card.signature;
+  const signature = called.name;
   if (!(signature in model.signatures)) {
     throw new CardError(`${variant}: the card's signature "${signature}" is not in the model (has ${Object.keys(model.signatures).join(', ')})`);
   }

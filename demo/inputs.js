@@ -14,20 +14,32 @@ function field(card, name) {
   return card[name];
 }
 
-// The card's entry for the input or output of this role (noise / label / images).
-export function tensorEntries(card) {
-  const inputs = field(card, 'inputs');
-  const outputs = field(card, 'outputs');
+// The signature the page calls and its tensors: the card's `web_signature` (the same
+// generator at a fixed batch, in `signatures`), or the main one for a card without it.
+export function webSignature(card) {
+  const name = card.web_signature;
+  if (!name) {
+    return {name: field(card, 'signature'), inputs: field(card, 'inputs'), outputs: field(card, 'outputs'),
+            note: ' (the card names no "web_signature": a release from before fixed-shape signatures)'};
+  }
+  const described = field(card, 'signatures')[name];
+  if (!described) throw new CardError(`card.json of ${card.variant}: "web_signature" ${name} is not in "signatures"`);
+  return {name, inputs: described.inputs, outputs: described.outputs, note: ''};
+}
+
+// The signature's entry for the input or output of each role (noise / label / images).
+export function tensorEntries(card, signature = webSignature(card)) {
+  const {inputs, outputs} = signature;
   if (!Array.isArray(inputs) || inputs.length < 1 || !Array.isArray(outputs) || outputs.length !== 1) {
-    throw new CardError(`card.json of ${card.variant}: "inputs" must list the noise (and label), "outputs" one image tensor`);
+    throw new CardError(`card.json of ${card.variant}, signature ${signature.name}: "inputs" must list the noise (and label), "outputs" one image tensor`);
   }
   for (const entry of [...inputs, ...outputs]) {
-    const where = `card.json of ${card.variant}, tensor "${entry.name}"`;
+    const where = `card.json of ${card.variant}, signature ${signature.name}, tensor "${entry.name}"`;
     if (!(entry.dtype in TYPED_ARRAYS)) {
-      throw new CardError(`${where}: dtype ${entry.dtype} is not one LiteRT.js runs (${Object.keys(TYPED_ARRAYS).join(', ')})`);
+      throw new CardError(`${where}: dtype ${entry.dtype} is not one LiteRT.js runs (${Object.keys(TYPED_ARRAYS).join(', ')})${signature.note}`);
     }
     if (!Array.isArray(entry.shape) || entry.shape.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new CardError(`${where}: shape [${entry.shape}] is not fixed; LiteRT.js runs no dynamic dimension`);
+      throw new CardError(`${where}: shape [${entry.shape}] is not fixed; LiteRT.js runs no dynamic dimension${signature.note}`);
     }
   }
   return {noise: inputs[0], label: inputs[1] || null, images: outputs[0]};

@@ -1,9 +1,16 @@
 """The generator's contract: its SavedModel signatures and tensor names, and the
 generator_spec.json written beside it that says how to feed it.
 
-    serving_default(noise float32 [N, noise_dim][, label int64 [N]]) -> {images}
+    serving_default(noise float32 [N, noise_dim][, label int32 [N]]) -> {images}
+    serving_web(noise float32 [16, noise_dim][, label int32 [16]]) -> {images}
     generate(seed int64 scalar, labels int64 [N]) -> {images}   (draws the noise itself)
     images: float32 [N, 28, 28, 1] in [0, 1]
+
+`serving_web` is `serving_default` at a fixed batch of WEB_BATCH: runtimes that run no
+dynamic dimension (LiteRT.js in a browser) call it; phones resize `serving_default`. Both
+take `label` as int32, which every runtime runs (LiteRT.js has no int64); the gates cast
+the examples' int64 label to it (components/sample_quality/input_dtypes.py). Releases made
+before the web signature existed have `serving_default` only, with an int64 label.
 
 generator_spec.json (models/export.py writes it; the exporter, the gates and the CLI read
 it): preset, conditional, noise_dim, noise {distribution, low/high or mean/stddev},
@@ -19,11 +26,17 @@ from formats import examples
 SPEC_FILE = 'generator_spec.json'
 
 SERVING_SIGNATURE = 'serving_default'
+# Sorts after SERVING_SIGNATURE on purpose: the TFLite converter orders subgraphs by
+# signature name, and TFMA and the metadata writer use subgraph 0, the dynamic one.
+WEB_SIGNATURE = 'serving_web'
+WEB_BATCH = 16
+TFLITE_SIGNATURES = (SERVING_SIGNATURE, WEB_SIGNATURE)  # converted, in subgraph order
 GENERATE_SIGNATURE = 'generate'
 # TFMA feeds a signature the eval examples' features of the same names (formats/examples.py).
 NOISE_INPUT = examples.NOISE_FEATURE
 LABEL_INPUT = examples.LABEL_FEATURE
 IMAGES_OUTPUT = 'images'
+LABEL_DTYPE = 'int32'  # of LABEL_INPUT in SERVING_SIGNATURE and WEB_SIGNATURE
 SEED_INPUT = 'seed'  # of GENERATE_SIGNATURE
 LABELS_INPUT = 'labels'  # of GENERATE_SIGNATURE
 
@@ -33,12 +46,22 @@ OUTPUT_RANGE = [0.0, 1.0]
 
 
 def signatures(conditional: bool) -> Dict[str, Dict[str, list]]:
-  """The spec's `signatures` field: each signature's input and output names."""
+  """The spec's `signatures` field: each signature's input and output names (and the
+  fixed batch of the web one)."""
+  serving = {'inputs': [NOISE_INPUT] + ([LABEL_INPUT] if conditional else []),
+             'outputs': [IMAGES_OUTPUT]}
   return {
-      SERVING_SIGNATURE: {'inputs': [NOISE_INPUT] + ([LABEL_INPUT] if conditional else []),
-                          'outputs': [IMAGES_OUTPUT]},
+      SERVING_SIGNATURE: serving,
+      WEB_SIGNATURE: dict(serving, batch=WEB_BATCH),
       GENERATE_SIGNATURE: {'inputs': [SEED_INPUT, LABELS_INPUT], 'outputs': [IMAGES_OUTPUT]},
   }
+
+
+def tflite_signatures(spec: Dict[str, Any]) -> list:
+  """The signatures of TFLITE_SIGNATURES a generator has, in subgraph order (a spec without
+  a `signatures` field is from before it existed: serving_default only)."""
+  present = spec.get('signatures') or {SERVING_SIGNATURE: {}}
+  return [name for name in TFLITE_SIGNATURES if name in present]
 
 
 def problems(spec: Any) -> list:

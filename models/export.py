@@ -1,6 +1,8 @@
 """Exports the generator alone as a SavedModel with two signatures, plus generator_spec.json.
 
-`serving_default(noise[, label])` -> {'images': float32 [N, 28, 28, 1] in [0, 1]}.
+`serving_default(noise[, label int32])` -> {'images': float32 [N, 28, 28, 1] in [0, 1]}.
+`serving_web(noise[, label int32])` -> the same at a fixed batch of 16, for runtimes that run
+no dynamic dimension (LiteRT.js in a browser).
 `generate(seed int64 scalar, labels int64 [N])` -> same, drawing the noise with stateless
 RNG in the preset's distribution (labels are ignored by unconditional presets but set N).
 A tf.Module with tf.function signatures (not Keras model.save) so the SavedModel loads with
@@ -24,15 +26,22 @@ class GeneratorModule(tf.Module):
     self._generator = lambda *args, **kw: generator(*args, **kw)
     self.variables_to_save = [getattr(v, 'value', v) for v in generator.weights]
     self._preset = preset
-    z_spec = tf.TensorSpec([None, preset.noise_dim], tf.float32, name=contract.NOISE_INPUT)
-    if preset.conditional:
-      self.serve = tf.function(
-          lambda noise, label: self._images(noise, label),
-          input_signature=[z_spec, tf.TensorSpec([None], tf.int64, name=contract.LABEL_INPUT)])
-    else:
-      self.serve = tf.function(lambda noise: self._images(noise, None),
-                               input_signature=[z_spec])
+    # Attributes not named `serve`: with a tracked `serve`, TF 2.16's TFLite converter
+    # silently converted serving_default alone when asked for two signatures (measured).
+    self.serve_any_batch = self._serving_function(None)
+    self.serve_web_batch = self._serving_function(contract.WEB_BATCH)
     self.generate = tf.function(self._generate)
+
+  def _serving_function(self, batch):
+    """serving(noise[, label]) at batch `batch` (None: any batch)."""
+    z_spec = tf.TensorSpec([batch, self._preset.noise_dim], tf.float32,
+                           name=contract.NOISE_INPUT)
+    if self._preset.conditional:
+      label_spec = tf.TensorSpec([batch], tf.dtypes.as_dtype(contract.LABEL_DTYPE),
+                                 name=contract.LABEL_INPUT)
+      return tf.function(lambda noise, label: self._images(noise, label),
+                         input_signature=[z_spec, label_spec])
+    return tf.function(lambda noise: self._images(noise, None), input_signature=[z_spec])
 
   def _images(self, z, labels):
     if labels is None:  # unconditional G ignores labels; give it the same call shape
@@ -70,7 +79,8 @@ def export_generator(generator, preset, export_dir):
   # Also trace int32 labels so `loaded.generate(seed, int32_labels)` works when called.
   module.generate.get_concrete_function(seed_spec, tf.TensorSpec([None], tf.int32))
   tf.saved_model.save(module, export_dir,
-                      signatures={contract.SERVING_SIGNATURE: module.serve,
+                      signatures={contract.SERVING_SIGNATURE: module.serve_any_batch,
+                                  contract.WEB_SIGNATURE: module.serve_web_batch,
                                   contract.GENERATE_SIGNATURE: generate_sig})
   contract.write(export_dir, spec(preset), opener=tf.io.gfile.GFile)
   return export_dir

@@ -7,7 +7,7 @@ from tfx.dsl.components.base import base_node
 from tfx.types import channel as channel_types
 
 from components.anomaly_gate import AnomalyGate
-from components.sample_quality import baseline_model as baseline_model_hooks
+from components.sample_quality import input_dtypes as gate_hooks
 from components.sample_quality.eval_examples import GeneratorEvalExamples
 from components.sample_quality.evaluator import SampleQualityEvaluator
 from components.span_example_gen import SpanExampleGen
@@ -133,7 +133,9 @@ def gate_and_push_components(examples, classifier, model, baseline, preset: str,
   """TFLite export, the SavedModel gate, one gate per quantized TFLite variant, the push.
 
   `baseline` is the last pushed release's model (`latest_release()`); `model` is compared
-  to it, each evaluated with its own noise (baseline_model.py). Each of fp16, dynamic_int8
+  to it, each evaluated with its own noise (baseline_model.py). Every gate's hooks
+  (input_dtypes.py) feed the examples' int64 label to each model in the dtype it declares
+  (int32 now, int64 in older releases). Each of fp16, dynamic_int8
   and int8 is compared with this run's fp32 TFLite model (TFMA cannot compare a TFLite model
   with a SavedModel); the pusher ships only when every gate blessed.
   """
@@ -146,12 +148,12 @@ def gate_and_push_components(examples, classifier, model, baseline, preset: str,
   evaluator = SampleQualityEvaluator(
       model=model, baseline_model=baseline,
       eval_config=eval_configs.saved_model_gate(gate, conditional),
-      module_path=baseline_model_hooks.__name__, **gate_inputs).with_id('Evaluator')
+      module_path=gate_hooks.__name__, **gate_inputs).with_id('Evaluator')
   tflite_gates = {
       variant: SampleQualityEvaluator(
           model=tflite_export.outputs[variant], baseline_model=tflite_export.outputs['fp32'],
           eval_config=eval_configs.int8_gate(gate, conditional),
-          **gate_inputs).with_id(tflite_gate_id(variant))
+          module_path=gate_hooks.__name__, **gate_inputs).with_id(tflite_gate_id(variant))
       for variant in GATED_TFLITE_VARIANTS}
   tflite_gate_outputs = {}
   for variant, tflite_gate in tflite_gates.items():

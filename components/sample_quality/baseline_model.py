@@ -9,13 +9,12 @@ the baseline SavedModel with its `noise` input read from that feature instead. N
 changes: same SavedModel, same signature, same outputs, the Evaluator's `baseline_model`
 input is still the baseline release's Model.
 
-Set as the SavedModel gate's `module_path` (pipeline/pipeline.py); the TFX Evaluator calls
-`custom_eval_shared_model` once per model of the EvalConfig.
+input_dtypes.py (every gate's `module_path`, pipeline/pipeline.py) delegates to this hook;
+the TFX Evaluator calls `custom_eval_shared_model` once per model of the EvalConfig.
 """
-from typing import Any, Callable, Dict
-
 import tensorflow_model_analysis as tfma
 
+from components.sample_quality import signature_wrapping
 from formats.examples import BASELINE_NOISE_FEATURE, NOISE_FEATURE
 
 
@@ -39,23 +38,11 @@ class FeatureRenamedSignature:
     return self._signature(**inputs)
 
 
-class OwnNoiseModel:
-  """A loaded generator SavedModel whose signatures take `noise` from `baseline_noise`."""
-
-  def __init__(self, loaded):
-    self.loaded = loaded  # keeps the SavedModel's variables alive
-    self.signatures: Dict[str, Any] = {}
-    for key, signature in loaded.signatures.items():
-      takes_noise = NOISE_FEATURE in signature.structured_input_signature[1]
-      self.signatures[key] = (FeatureRenamedSignature(signature, NOISE_FEATURE,
-                                                      BASELINE_NOISE_FEATURE)
-                              if takes_noise else signature)
-
-
-def _own_noise(construct_fn: Callable[[], Any]) -> Callable[[], Any]:
-  def construct():
-    return OwnNoiseModel(construct_fn())
-  return construct
+def own_noise(signature):
+  """The signature with `noise` fed from `baseline_noise` (as is if it takes no noise)."""
+  if NOISE_FEATURE in signature.structured_input_signature[1]:
+    return FeatureRenamedSignature(signature, NOISE_FEATURE, BASELINE_NOISE_FEATURE)
+  return signature
 
 
 def custom_eval_shared_model(eval_saved_model_path: str, model_name: str,
@@ -67,6 +54,4 @@ def custom_eval_shared_model(eval_saved_model_path: str, model_name: str,
   spec = next((s for s in eval_config.model_specs if s.name == model_name), None)
   if spec is None or not spec.is_baseline or spec.model_type == tfma.TF_LITE:
     return shared
-  loader = shared.model_loader
-  return shared._replace(model_loader=tfma.types.ModelLoader(
-      construct_fn=_own_noise(loader.construct_fn), tags=loader.tags))
+  return signature_wrapping.wrapped_shared_model(shared, own_noise)

@@ -15,14 +15,14 @@ so one gate can compare an int32 candidate with an int64 baseline release:
 Set as every gate's `module_path` (pipeline/pipeline.py). Nothing but integer dtypes of the
 same values changes: floats, names and outputs are TFMA's.
 """
-from typing import Any, Callable, Dict, Optional
+from typing import Optional
 
 import numpy as np
 import tensorflow as tf
 import tensorflow_model_analysis as tfma
 from tensorflow_model_analysis.extractors import tflite_predict_extractor
 
-from components.sample_quality import baseline_model
+from components.sample_quality import baseline_model, signature_wrapping
 
 
 def _fits(values: np.ndarray, dtype, what: str) -> None:
@@ -55,21 +55,6 @@ class CastingSignature:
     return self._signature(**{name: self._cast(name, v) for name, v in inputs.items()})
 
 
-class CastingModel:
-  """A loaded SavedModel (or baseline_model.OwnNoiseModel) with casting signatures."""
-
-  def __init__(self, loaded):
-    self.loaded = loaded  # keeps the SavedModel's variables alive
-    self.signatures: Dict[str, Any] = {
-        key: CastingSignature(signature) for key, signature in loaded.signatures.items()}
-
-
-def _casting(construct_fn: Callable[[], Any]) -> Callable[[], Any]:
-  def construct():
-    return CastingModel(construct_fn())
-  return construct
-
-
 def custom_eval_shared_model(eval_saved_model_path: str, model_name: str,
                              eval_config: tfma.EvalConfig, **kwargs) -> tfma.types.EvalSharedModel:
   """baseline_model's shared model; a SavedModel's signatures also cast integer inputs."""
@@ -78,9 +63,7 @@ def custom_eval_shared_model(eval_saved_model_path: str, model_name: str,
       eval_config=eval_config, **kwargs)
   if shared.model_type == tfma.TF_LITE:
     return shared  # cast by the extractor below
-  loader = shared.model_loader
-  return shared._replace(model_loader=tfma.types.ModelLoader(
-      construct_fn=_casting(loader.construct_fn), tags=loader.tags))
+  return signature_wrapping.wrapped_shared_model(shared, CastingSignature)
 
 
 class CastingInterpreter:

@@ -3,11 +3,17 @@
 Written as `card.json` beside the `tflite` file, so a mobile client knows the input names,
 shapes, dtypes, noise distribution and label meaning, how to (de)quantize int8 I/O, and the
 parity and latency measured against the SavedModel at export time.
+
+`signature`, `inputs` and `outputs` describe `serving_default` (any batch: what phones
+call). `signatures` describes each signature in the file the same way, with its batch;
+`web_signature` names the fixed-shape one a browser (LiteRT.js) calls, or is null when the
+file has none.
 """
 from typing import Any, Dict
 
 from formats import tflite_model, variants
-from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, SERVING_SIGNATURE
+from formats.generator_spec import (IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, SERVING_SIGNATURE,
+                                    WEB_SIGNATURE)
 
 CARD_FILE = tflite_model.CARD_FILE
 TFLITE_FILE = tflite_model.MODEL_FILE  # the name TFMA loads for model_type='tf_lite'
@@ -32,9 +38,8 @@ def _io_entry(details: Dict[str, Any]) -> Dict[str, Any]:
   return entry
 
 
-def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Any]],
-          weights: Dict[str, int], size_bytes: int, parity: Dict[str, Any],
-          latency: Dict[str, Any], source_uri: str) -> Dict[str, Any]:
+def tensors(spec: Dict[str, Any], io: Dict[str, Dict[str, Any]]) -> Dict[str, list]:
+  """{'inputs': [...], 'outputs': [...]}: one signature's tensors, as a card describes them."""
   noise = dict(_io_entry(io[NOISE_INPUT]), name=NOISE_INPUT, distribution=spec['noise'],
                meaning=f'latent noise, draw each of the {spec["noise_dim"]} values i.i.d. '
                        'from `distribution` (the training distribution)')
@@ -50,16 +55,28 @@ def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Any]],
         'rows of 28 values, top to bottom. Android: per pixel 0xFF000000 | q << 16 | q << 8 | q '
         'into Bitmap.setPixels (white ink on black; 255 - q for dark ink on white); iOS: the '
         '784 bytes as a CGImage with an 8-bit DeviceGray color space')
+  return {'inputs': inputs, 'outputs': [images]}
+
+
+def build(variant: str, spec: Dict[str, Any], io: Dict[str, Dict[str, Dict[str, Any]]],
+          weights: Dict[str, int], size_bytes: int, parity: Dict[str, Any],
+          latency: Dict[str, Any], source_uri: str) -> Dict[str, Any]:
+  """The card; `io` maps each signature in the file to its tensors' details."""
+  described = {name: dict(tensors(spec, details),
+                          batch=details[NOISE_INPUT]['shape'][0] if
+                          details[NOISE_INPUT]['shape'][0] > 0 else None)
+               for name, details in io.items()}
   return {
       'variant': variant,
       tflite_model.CARD_FILE_FIELD: TFLITE_FILE,
       'size_bytes': size_bytes,
       'preset': spec.get('preset'),
       'signature': SERVING_SIGNATURE,
-      'inputs': inputs,
-      'outputs': [images],
+      **{k: described[SERVING_SIGNATURE][k] for k in ('inputs', 'outputs')},
+      'signatures': described,
+      'web_signature': WEB_SIGNATURE if WEB_SIGNATURE in described else None,
       'quantization': dict(_QUANTIZATION[variant], weight_bytes_by_dtype=weights,
-                           io=io[IMAGES_OUTPUT]['dtype']),
+                           io=io[SERVING_SIGNATURE][IMAGES_OUTPUT]['dtype']),
       'parity': parity,
       'latency': latency,
       'source_model_uri': source_uri,

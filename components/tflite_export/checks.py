@@ -7,7 +7,8 @@ range quantization skips small tensors. So the converted flatbuffer itself is in
 from typing import Dict, List
 
 from formats import variants
-from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT
+from formats.generator_spec import (IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, WEB_BATCH,
+                                    WEB_SIGNATURE)
 
 from components.tflite_export import litert_runner, uint8_output
 
@@ -57,3 +58,24 @@ def check_variant(variant: str, generator: litert_runner.LiteRTGenerator,
   if problems:
     raise VariantCheckError(f'TFLite variant {variant!r}: ' + '; '.join(problems))
   return weights
+
+
+def check_signature(variant: str, runner: litert_runner.LiteRTGenerator,
+                    main: litert_runner.LiteRTGenerator) -> None:
+  """`runner`'s signature takes what the main (serving_default) one takes: the same tensors,
+  names and dtypes (quantization may differ: each signature is calibrated on its own), at
+  any batch for serving_default, at WEB_BATCH for the web signature."""
+  problems: List[str] = []
+  io, main_io = runner.io_details(), main.io_details()
+  if sorted(io) != sorted(main_io):
+    problems.append(f'tensors {sorted(io)}, but {main.signature!r} has {sorted(main_io)}')
+  for name in sorted(set(io) & set(main_io)):
+    if io[name]['dtype'] != main_io[name]['dtype'] or io[name]['shape'][1:] != main_io[name]['shape'][1:]:
+      problems.append(f'{name} is {io[name]["dtype"]} {io[name]["shape"]}, but '
+                      f'{main_io[name]["dtype"]} {main_io[name]["shape"]} in {main.signature!r}')
+  expected_batch = WEB_BATCH if runner.signature == WEB_SIGNATURE else None
+  if runner.fixed_batch != expected_batch:
+    problems.append(f'batch {runner.fixed_batch or "any"}, expected {expected_batch or "any"}')
+  if problems:
+    raise VariantCheckError(f'TFLite variant {variant!r}, signature {runner.signature!r}: '
+                            + '; '.join(problems))

@@ -6,13 +6,17 @@ can abort the whole process (e.g. `LLVM ERROR` on Keras 3 variables in TF 2.16) 
 raising; in a child that becomes an error naming the variant, not a dead orchestrator.
 Converter errors are translated into one line naming the variant and the offending ops.
 The int8 model then gets the ONE_HOT repair of fixups.py (a measured converter defect).
+
+Every signature of generator_spec.TFLITE_SIGNATURES the SavedModel has goes into one file:
+`serving_default` (any batch; subgraph 0) and `serving_web` (fixed batch). Full-integer
+variants are calibrated through both, each fed at its own batch.
 """
 import json
 import os
 import re
 import subprocess
 import sys
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -20,7 +24,6 @@ from components.tflite_export import fixups, uint8_output
 from formats import generator_spec, variants
 
 VARIANTS = variants.TFLITE_VARIANTS
-SIGNATURE = generator_spec.SERVING_SIGNATURE
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _OP_PATTERNS = (
     re.compile(r"'(tfl?\.\w+)' op is neither a custom op nor a flex op"),
@@ -46,25 +49,31 @@ def translate_error(variant: str, message: str) -> str:
   return f'TFLite variant {variant!r}: {what}: {detail[:500]}'
 
 
+def calibration_batches(calibration: Dict[str, np.ndarray], signatures: Sequence[str]):
+  """(signature, inputs) pairs for the converter's representative dataset: one example per
+  step through serving_default, as a phone calls it; WEB_BATCH at a time through the web
+  signature (a fixed batch takes no other). Covers every label (see executor)."""
+  count = len(calibration[generator_spec.NOISE_INPUT])
+  for signature in signatures:
+    batch = generator_spec.WEB_BATCH if signature == generator_spec.WEB_SIGNATURE else 1
+    for i in range(0, count - batch + 1, batch):
+      yield signature, {name: values[i:i + batch] for name, values in calibration.items()}
+
+
 def make_converter(saved_model_dir: str, variant: str, calibration: Dict[str, np.ndarray],
-                   int8_io: bool):
+                   int8_io: bool,
+                   signatures: Sequence[str] = (generator_spec.SERVING_SIGNATURE,)):
   """The converter configured for one variant (TensorFlow is imported only here)."""
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir, signature_keys=[SIGNATURE])
+  converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir,
+                                                       signature_keys=list(signatures))
   if variant == variants.FP32:
     return converter
   converter.optimizations = [tf.lite.Optimize.DEFAULT]
   if variant == variants.FP16:
     converter.target_spec.supported_types = [tf.float16]
   elif variant in variants.FULL_INTEGER_VARIANTS:
-    count = len(calibration[generator_spec.NOISE_INPUT])
-
-    def representative_dataset():
-      # One example per step, as a phone would call it; covers every label (see executor).
-      for i in range(count):
-        yield {name: values[i:i + 1] for name, values in calibration.items()}
-
-    converter.representative_dataset = representative_dataset
+    converter.representative_dataset = lambda: calibration_batches(calibration, signatures)
     # INT8 builtins only. (TF 2.16 still leaves an unquantizable op in float rather than
     # failing, so checks.py also inspects the result.)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
@@ -89,7 +98,8 @@ def _child_main(job_path: str) -> int:
     with open(status, 'w') as f:  # tells the parent which variant a crash happened in
       json.dump({'converting': variant}, f)
     try:
-      model = make_converter(job['saved_model'], variant, calibration, job['int8_io']).convert()
+      model = make_converter(job['saved_model'], variant, calibration, job['int8_io'],
+                             job['signatures']).convert()
     except Exception as e:  # pylint: disable=broad-except
       with open(status, 'w') as f:
         json.dump({'failed': variant, 'error': translate_error(variant, str(e))}, f)
@@ -107,6 +117,7 @@ def _child_main(job_path: str) -> int:
 
 def convert_all(saved_model_dir: str, out_dir: str, calibration: Dict[str, np.ndarray],
                 int8_io: bool, variants: List[str] = VARIANTS,
+                signatures: Sequence[str] = (generator_spec.SERVING_SIGNATURE,),
                 timeout_s: float = 1800) -> Tuple[Dict[str, str], Dict[str, int]]:
   """Converts every variant in a child process; returns (variant -> .tflite path,
   variant -> number of ONE_HOT constants repaired by fixups.py).
@@ -118,7 +129,7 @@ def convert_all(saved_model_dir: str, out_dir: str, calibration: Dict[str, np.nd
   with open(job_path, 'w') as f:
     json.dump({'saved_model': saved_model_dir, 'out_dir': out_dir, 'int8_io': bool(int8_io),
                'calibration': os.path.join(out_dir, 'calibration.npz'),
-               'variants': list(variants)}, f)
+               'variants': list(variants), 'signatures': list(signatures)}, f)
   env = dict(os.environ, PYTHONPATH=os.pathsep.join(
       [_REPO] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
   proc = subprocess.run([sys.executable, '-m', 'components.tflite_export.convert', job_path],

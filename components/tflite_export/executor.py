@@ -54,25 +54,41 @@ def export_version(context, model: types.Artifact) -> str:
   return f'export-{execution}' if execution else f'export-of-model-{model.id}'
 
 
+def _measure_signature(variant: str, generator: litert_runner.LiteRTGenerator,
+                       feed: Dict[str, Any], reference,
+                       exec_properties: Dict[str, Any]) -> Dict[str, Any]:
+  """Parity and latency of one signature of a variant (a fixed batch runs at its batch)."""
+  images = generator.generate_batched(feed['noise'], feed.get('label'))
+  figures = parity.compare(reference, images)
+  batch = generator.fixed_batch or 1
+  first_input = {name: values[:batch] for name, values in feed.items()}
+  latency_ms = generator.latency_ms(first_input['noise'], first_input.get('label'),
+                                    runs=latency_runs(exec_properties))
+  logging.info('TFLite %-12s %-15s PSNR %7.2f dB  max|err| %.4g  mean|err| %.4g  '
+               'latency %.3f ms/call (batch %d, 1 thread)', variant, generator.signature,
+               figures['psnr_db'], figures['max_abs_error'], figures['mean_abs_error'],
+               latency_ms, batch)
+  return dict(figures, latency_ms=latency_ms, batch=batch, io=generator.io_details())
+
+
 def _measure(variant: str, path: str, spec: Dict[str, Any], feed: Dict[str, Any],
              reference, exec_properties: Dict[str, Any]) -> Dict[str, Any]:
-  """Checks one converted variant and measures parity, latency and size."""
+  """Checks one converted variant and measures parity, latency and size of each signature;
+  the top-level figures are serving_default's."""
   with open(path, 'rb') as f:
     model_bytes = f.read()
   generator = litert_runner.LiteRTGenerator(model_path=path, num_threads=1)
   weights = checks.check_variant(variant, generator, model_bytes, spec['conditional'],
                                  bool(exec_properties.get(INT8_IO_KEY)))
-  images = generator.generate_batched(feed['noise'], feed.get('label'))
-  figures = parity.compare(reference, images)
-  first_input = {name: values[:1] for name, values in feed.items()}
-  latency_ms = generator.latency_ms(first_input['noise'], first_input.get('label'),
-                                    runs=latency_runs(exec_properties))
-  result = dict(figures, size_bytes=len(model_bytes), latency_ms=latency_ms,
-                weights=weights, io=generator.io_details())
-  logging.info('TFLite %-12s size %8d B  PSNR %7.2f dB  max|err| %.4g  mean|err| %.4g  '
-               'latency %.3f ms/image (batch 1, 1 thread)', variant, len(model_bytes),
-               figures['psnr_db'], figures['max_abs_error'], figures['mean_abs_error'], latency_ms)
-  return result
+  per_signature = {}
+  for name in generator_spec.tflite_signatures(spec):
+    runner = generator if name == generator.signature else litert_runner.LiteRTGenerator(
+        model_path=path, num_threads=1, signature=name)
+    checks.check_signature(variant, runner, generator)
+    per_signature[name] = _measure_signature(variant, runner, feed, reference, exec_properties)
+  logging.info('TFLite %-12s size %8d B', variant, len(model_bytes))
+  main = per_signature[generator.signature]
+  return dict(main, size_bytes=len(model_bytes), weights=weights, signatures=per_signature)
 
 
 def _publish(staging: str, outputs: Dict[str, types.Artifact]) -> None:
@@ -125,15 +141,17 @@ class Executor(base_executor.BaseExecutor):
                        f'{"empty" if tf.io.gfile.isdir(model_dir) else "missing"}.')
     spec = generator_inputs.read_spec(model_dir, gfile=tf.io.gfile)
     fn = parity.load_generator(model_dir, spec)
+    dtypes = parity.input_dtypes(fn)  # int32 label; int64 in releases older than the contract
 
     seed = int(exec_properties.get(SEED_KEY) or 0)
     feed = generator_inputs.as_feed(*generator_inputs.inputs(
-        spec, int(exec_properties.get(PARITY_SAMPLES_KEY) or DEFAULT_PARITY_SAMPLES), seed))
+        spec, int(exec_properties.get(PARITY_SAMPLES_KEY) or DEFAULT_PARITY_SAMPLES), seed),
+        dtypes)
     # Calibration draws from the same distribution with another seed: the parity set is not
     # seen during calibration, as real phone inputs will not be.
     calibration = generator_inputs.as_feed(*generator_inputs.inputs(
         spec, int(exec_properties.get(CALIBRATION_SAMPLES_KEY) or DEFAULT_CALIBRATION_SAMPLES),
-        seed + 1_000_003))
+        seed + 1_000_003), dtypes)
     reference = parity.reference_images(fn, feed)
     del fn
 
@@ -141,7 +159,8 @@ class Executor(base_executor.BaseExecutor):
       try:
         paths, repaired = convert.convert_all(
             _local_saved_model(model_dir, staging), os.path.join(staging, '_convert'),
-            calibration, bool(exec_properties.get(INT8_IO_KEY)))
+            calibration, bool(exec_properties.get(INT8_IO_KEY)),
+            signatures=generator_spec.tflite_signatures(spec))
         # Metadata first: the checks, parity and latency below measure the shipped bytes.
         version = export_version(self._context, model)
         metadata_bytes = {v: metadata.write_into_file(paths[v], spec, v, version)
@@ -149,8 +168,9 @@ class Executor(base_executor.BaseExecutor):
         results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
                    for v in VARIANTS}
         for variant in VARIANTS:  # measured all first, so the log shows every figure
-          parity.check_threshold(variant, results[variant],
-                                 exec_properties.get(min_psnr_key(variant)))
+          for name, figures in results[variant]['signatures'].items():
+            parity.check_threshold(variant, figures, exec_properties.get(min_psnr_key(variant)),
+                                   signature=name)
         for variant, r in results.items():
           folder = os.path.join(staging, variant)
           os.makedirs(folder)
@@ -161,12 +181,18 @@ class Executor(base_executor.BaseExecutor):
               'max_abs_error': r['max_abs_error'], 'mean_abs_error': r['mean_abs_error'],
               'psnr_db': r['psnr_db'], 'min_psnr_db': exec_properties.get(min_psnr_key(variant)),
               'calibration_samples': (len(calibration['noise'])
-                                      if variant in variants.FULL_INTEGER_VARIANTS else None)}
+                                      if variant in variants.FULL_INTEGER_VARIANTS else None),
+              'signatures': {name: {k: f[k] for k in ('max_abs_error', 'mean_abs_error',
+                                                      'psnr_db')}
+                             for name, f in r['signatures'].items()}}
           latency = {'ms_per_image_batch1_threads1': r['latency_ms'], 'statistic': 'median',
                      'runs': latency_runs(exec_properties),
-                     'measured_on': 'export host CPU (indicative; phones differ)'}
-          content = card.build(variant, spec, r['io'], r['weights'], r['size_bytes'],
-                               parity_entry, latency, model.uri)
+                     'measured_on': 'export host CPU (indicative; phones differ)',
+                     'ms_per_call_threads1': {name: {'batch': f['batch'], 'ms': f['latency_ms']}
+                                              for name, f in r['signatures'].items()}}
+          content = card.build(variant, spec,
+                               {name: f['io'] for name, f in r['signatures'].items()},
+                               r['weights'], r['size_bytes'], parity_entry, latency, model.uri)
           # TFLite Model Metadata in the file (components/tflite_export/metadata.py); a
           # release rewrites the version to its own.
           content[tflite_model.CARD_METADATA_FIELD] = {'version': version, 'bytes': metadata_bytes[variant]}

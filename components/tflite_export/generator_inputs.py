@@ -37,19 +37,22 @@ def noise(spec: Dict[str, Any], count: int, seed: int) -> np.ndarray:
 def labels(spec: Dict[str, Any], count: int) -> Optional[np.ndarray]:
   """Every class in turn (0, 1, ..., 9, 0, ...) for conditional generators, else None.
 
-  int64, the dtype of the exported `label` input (models/export.py)."""
+  int32, the dtype of the exported `label` input (formats/generator_spec.py LABEL_DTYPE)."""
   if not spec['conditional']:
     return None
-  return (np.arange(count) % spec['num_classes']).astype(np.int64)
+  return (np.arange(count) % spec['num_classes']).astype(generator_spec.LABEL_DTYPE)
 
 
 def inputs(spec: Dict[str, Any], count: int, seed: int) -> Tuple[np.ndarray, Optional[np.ndarray]]:
   return noise(spec, count, seed), labels(spec, count)
 
 
-def as_feed(noise_values: np.ndarray, label_values: Optional[np.ndarray]) -> Dict[str, np.ndarray]:
-  """Signature inputs by name: {'noise': ..., 'label': ...} (label only if conditional)."""
+def as_feed(noise_values: np.ndarray, label_values: Optional[np.ndarray],
+            dtypes: Optional[Dict[str, Any]] = None) -> Dict[str, np.ndarray]:
+  """Signature inputs by name: {'noise': ..., 'label': ...} (label only if conditional),
+  each in the dtype `dtypes` gives its name (e.g. an older release's int64 label)."""
   feed = {generator_spec.NOISE_INPUT: noise_values}
   if label_values is not None:
     feed[generator_spec.LABEL_INPUT] = label_values
-  return feed
+  dtypes = dtypes or {}
+  return {name: values.astype(dtypes.get(name, values.dtype)) for name, values in feed.items()}

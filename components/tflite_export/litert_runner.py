@@ -14,7 +14,6 @@ import numpy as np
 
 from components.tflite_export.defaults import DEFAULT_LATENCY_RUNS
 from formats.generator_spec import IMAGES_OUTPUT, LABEL_INPUT, NOISE_INPUT, SERVING_SIGNATURE
-SIGNATURE = SERVING_SIGNATURE
 _FLOATS = (np.float32, np.float16)
 _QUANT_OPS = ('QUANTIZE', 'DEQUANTIZE')
 
@@ -31,23 +30,32 @@ def dequantize(values: np.ndarray, scale: float, zero_point: int) -> np.ndarray:
 
 
 class LiteRTGenerator:
-  """A generator `.tflite` file behind its `serving_default` signature."""
+  """A generator `.tflite` file behind one of its signatures (`serving_default` unless told)."""
 
   def __init__(self, model_path: Optional[str] = None, model_content: Optional[bytes] = None,
-               num_threads: int = 1, default_delegates: bool = True):
+               num_threads: int = 1, default_delegates: bool = True,
+               signature: str = SERVING_SIGNATURE):
     # default_delegates=False: LiteRT's reference kernels without XNNPACK, immune to the
     # repeated-invocation defect described in generate_batched (slower).
     options = {} if default_delegates else {
         'experimental_op_resolver_type': OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES}
     self.interpreter = Interpreter(model_path=model_path, model_content=model_content,
                                    num_threads=num_threads, **options)
-    signatures = self.interpreter.get_signature_list()
-    if SIGNATURE not in signatures:
-      raise ValueError(f'{model_path or "model"} has no {SIGNATURE!r} signature '
-                       f'(signatures: {sorted(signatures)})')
-    self.runner = self.interpreter.get_signature_runner(SIGNATURE)
+    self.signatures = sorted(self.interpreter.get_signature_list())
+    if signature not in self.signatures:
+      raise ValueError(f'{model_path or "model"} has no {signature!r} signature '
+                       f'(signatures: {self.signatures})')
+    self.signature = signature
+    self.runner = self.interpreter.get_signature_runner(signature)
     self.inputs = self.runner.get_input_details()
     self.outputs = self.runner.get_output_details()
+
+  @property
+  def fixed_batch(self) -> Optional[int]:
+    """The batch every call must have (a fixed-shape signature), or None (any batch)."""
+    d = self.inputs[NOISE_INPUT]
+    batch = int(d['shape_signature'][0] if 'shape_signature' in d else -1)
+    return batch if batch > 0 else None
 
   @property
   def input_names(self) -> List[str]:
@@ -89,14 +97,27 @@ class LiteRTGenerator:
     because with XNNPACK (LiteRT's default CPU delegate, ai-edge-litert 2.3.0) repeated
     invocations at a resized batch of 100 intermittently returned a wrong second batch
     (PSNR 14 dB against the SavedModel in 2 of 6 processes of one probe, 1 of 12 in
-    bench/litert_batch_flake.py; never at batch 1, never without the delegate)."""
-    parts = [self.generate(noise[i:i + batch_size],
-                           None if label is None else label[i:i + batch_size])
-             for i in range(0, len(noise), batch_size)]
+    bench/litert_batch_flake.py; never at batch 1, never without the delegate). A
+    fixed-shape signature runs at its own batch, the last call padded with copies of its
+    first input and the padding dropped."""
+    batch_size = self.fixed_batch or batch_size
+    parts = []
+    for i in range(0, len(noise), batch_size):
+      chunk = slice(i, i + batch_size)
+      parts.append(self._generate_padded(noise[chunk], None if label is None else label[chunk],
+                                         batch_size if self.fixed_batch else None))
     return np.concatenate(parts)
 
+  def _generate_padded(self, noise, label, batch: Optional[int]) -> np.ndarray:
+    count = len(noise)
+    if batch is None or count == batch:
+      return self.generate(noise, label)
+    pad = lambda values: np.concatenate([values, np.repeat(values[:1], batch - count, axis=0)])
+    return self.generate(pad(noise), None if label is None else pad(label))[:count]
+
   def latency_ms(self, noise, label=None, runs=DEFAULT_LATENCY_RUNS, warmup=10) -> float:
-    """Median wall time of one `generate` call on these inputs, in milliseconds."""
+    """Median wall time of one `generate` call on these inputs, in milliseconds (of the
+    whole call: per image, divide by the batch)."""
     for _ in range(warmup):
       self.generate(noise, label)
     times = []

@@ -58,6 +58,12 @@ def load_generator(model_dir: str, spec: Dict[str, Any]):
   return fn
 
 
+def input_dtypes(fn) -> Dict[str, np.dtype]:
+  """Each input of the serving function and the numpy dtype it takes."""
+  return {name: spec.dtype.as_numpy_dtype
+          for name, spec in fn.structured_input_signature[1].items()}
+
+
 def reference_images(fn, feed: Dict[str, np.ndarray], batch_size: int = 250) -> np.ndarray:
   """SavedModel output for `feed` (name -> array), batched, as float32 numpy."""
   specs = fn.structured_input_signature[1]
@@ -81,10 +87,11 @@ def compare(reference: np.ndarray, candidate: np.ndarray) -> Dict[str, float]:
           'psnr_db': float(psnr)}
 
 
-def check_threshold(variant: str, figures: Dict[str, float], min_psnr_db: Optional[float]):
-  """Raises ParityError when the variant's PSNR is below its threshold."""
+def check_threshold(variant: str, figures: Dict[str, float], min_psnr_db: Optional[float],
+                    signature: str = SIGNATURE):
+  """Raises ParityError when the variant's PSNR (through `signature`) is below its threshold."""
   if min_psnr_db is not None and not figures['psnr_db'] >= min_psnr_db:
     raise ParityError(
-        f'TFLite variant {variant!r} fails parity: PSNR {figures["psnr_db"]:.2f} dB < '
+        f'TFLite variant {variant!r} fails parity through {signature!r}: PSNR {figures["psnr_db"]:.2f} dB < '
         f'threshold {min_psnr_db:.2f} dB (max abs error {figures["max_abs_error"]:.4g}, '
         f'mean abs error {figures["mean_abs_error"]:.4g} vs the SavedModel)')

@@ -6,7 +6,10 @@ import pytest
 import tensorflow as tf
 import tensorflow_model_analysis as tfma
 
-from components.sample_quality import input_dtypes
+from components.sample_quality import baseline_model, input_dtypes
+from formats.examples import BASELINE_NOISE_FEATURE, LABEL_FEATURE, NOISE_FEATURE
+from pipeline import configs, eval_configs
+from tests.components import tflite_standins
 
 
 class _Doubler(tf.Module):
@@ -57,3 +60,41 @@ def test_tflite_interpreter_casts_int64_labels(saved_model):
 def test_custom_extractors_only_for_tflite_evaluations():
   saved = tfma.EvalConfig(model_specs=[tfma.ModelSpec(signature_name='serving_default')])
   assert input_dtypes.custom_extractors(None, saved) is None
+
+
+def _gate_models(hooks, candidate_dir, baseline_dir):
+  """The SavedModel gate's two models as TFMA gets them from the Evaluator's `hooks` module."""
+  config = tfma.utils.update_eval_config_with_defaults(
+      eval_configs.saved_model_gate(configs.GATE, conditional=True), has_baseline=True)
+  return {name: hooks.custom_eval_shared_model(
+              eval_saved_model_path=path, model_name=name, eval_config=config,
+              add_metrics_callbacks=None).model_loader.construct_fn()
+          for name, path in (('candidate', candidate_dir), ('baseline', baseline_dir))}
+
+
+def test_the_gate_feeds_an_int32_candidate_and_an_int64_legacy_baseline(tmp_path):
+  """What every gate's module_path gives TFMA: the examples' int64 `label` reaches an int32
+  candidate (today's export) and an int64 baseline (a release from before) alike, each
+  drawing what its own signature draws; baseline_model alone (the hook before) cannot."""
+  candidate = tflite_standins.export('conditional', str(tmp_path / 'candidate'))
+  baseline = tflite_standins.export('conditional', str(tmp_path / 'baseline'), seed=1,
+                                    legacy=True)
+  noise = np.random.default_rng(0).normal(size=(5, 64)).astype(np.float32)
+  features = {NOISE_FEATURE: noise, BASELINE_NOISE_FEATURE: noise,
+              LABEL_FEATURE: np.arange(5, dtype=np.int64)}  # as a tf.Example holds it
+  models = _gate_models(input_dtypes, candidate, baseline)
+  for name, path in (('candidate', candidate), ('baseline', baseline)):
+    model = models[name]
+    inputs = tfma.utils.model_util.get_inputs(
+        features, tfma.utils.model_util.get_input_specs(model, 'serving_default'))
+    images = model.signatures['serving_default'](**inputs)['images']
+    own = tf.saved_model.load(path).signatures['serving_default']
+    label_dtype = own.structured_input_signature[1][LABEL_FEATURE].dtype
+    assert label_dtype == (tf.int64 if name == 'baseline' else tf.int32)
+    expected = own(noise=tf.constant(noise), label=tf.constant(np.arange(5), label_dtype))
+    np.testing.assert_allclose(images.numpy(), expected['images'].numpy(), atol=1e-6)
+  without = _gate_models(baseline_model, candidate, baseline)['candidate']
+  inputs = tfma.utils.model_util.get_inputs(
+      features, tfma.utils.model_util.get_input_specs(without, 'serving_default'))
+  with pytest.raises((TypeError, ValueError, tf.errors.InvalidArgumentError)):
+    without.signatures['serving_default'](**inputs)

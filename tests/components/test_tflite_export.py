@@ -12,7 +12,7 @@ from tfx import v1 as tfx
 from tfx.utils import path_utils
 
 from components.tflite_export import checks, component, convert, generator_inputs, parity
-from formats import variants
+from formats import generator_spec, variants
 from tests.components import tflite_helpers as helpers
 
 VARIANTS = variants.TFLITE_VARIANTS
@@ -53,6 +53,17 @@ def test_all_variants_published_with_cards_and_properties(exported):
     assert card['parity']['samples'] == 1000
     assert card['parity']['psnr_db'] >= component.DEFAULT_MIN_PSNR_DB[variant]
     assert card['latency']['ms_per_image_batch1_threads1'] > 0
+    # The fixed-batch web signature: same tensors at batch WEB_BATCH, parity of its own.
+    assert card['web_signature'] == generator_spec.WEB_SIGNATURE
+    web = card['signatures'][generator_spec.WEB_SIGNATURE]
+    assert web['batch'] == generator_spec.WEB_BATCH
+    assert card['signatures'][generator_spec.SERVING_SIGNATURE]['batch'] is None
+    assert [(e['name'], e['dtype'], e['shape']) for e in web['inputs']] == [
+        (e['name'], e['dtype'], [generator_spec.WEB_BATCH] + e['shape'][1:])
+        for e in card['inputs']]
+    for figures in card['parity']['signatures'].values():
+      assert figures['psnr_db'] >= component.DEFAULT_MIN_PSNR_DB[variant], (variant, figures)
+    assert sorted(card['parity']['signatures']) == sorted(generator_spec.TFLITE_SIGNATURES)
     assert artifact.get_string_custom_property('tflite_variant') == variant
     assert artifact.get_int_custom_property('size_bytes') == sizes[variant]
     assert artifact.get_float_custom_property('parity_psnr_db') == card['parity']['psnr_db']
@@ -61,7 +72,7 @@ def test_all_variants_published_with_cards_and_properties(exported):
   assert int8_card['inputs'][0]['dtype'] == int8_card['outputs'][0]['dtype'] == io_dtype
   assert ('quantization' in int8_card['outputs'][0]) == exported['int8_io']
   if spec['conditional']:
-    assert int8_card['inputs'][1]['dtype'] == 'int64'
+    assert int8_card['inputs'][1]['dtype'] == generator_spec.LABEL_DTYPE == 'int32'
   assert set(_card(exported['outputs']['fp16'])['quantization']['weight_bytes_by_dtype']) >= {
       'float16'}
   assert sizes['int8'] * 3.5 < sizes['fp32']  # the shipping goal, on real architectures
@@ -75,14 +86,14 @@ def test_int8_one_hot_constants_share_the_output_quantization(exported):
   path = os.path.join(path_utils.serving_model_dir(exported['outputs']['int8'].uri), 'tflite')
   with open(path, 'rb') as f:
     model = schema.ModelT.InitFromPackedBuf(f.read(), 0)
-  one_hots = [op for g in model.subgraphs for op in g.operators
+  one_hots = [(g, op) for g in model.subgraphs for op in g.operators
               if model.operatorCodes[op.opcodeIndex].builtinCode == schema.BuiltinOperator.ONE_HOT]
-  assert len(one_hots) == (1 if exported['preset'] == 'default' else 0)
-  tensors = model.subgraphs[0].tensors
-  for op in one_hots:
-    out = tensors[op.outputs[0]].quantization
+  # One per signature (serving_default, serving_web) in a generator with a ONE_HOT.
+  assert len(one_hots) == (len(model.subgraphs) if exported['preset'] == 'default' else 0)
+  for subgraph, op in one_hots:
+    out = subgraph.tensors[op.outputs[0]].quantization
     for i in op.inputs[2:4]:
-      q = tensors[i].quantization
+      q = subgraph.tensors[i].quantization
       assert (list(q.scale), list(q.zeroPoint)) == (list(out.scale), list(out.zeroPoint))
   repairs = _card(exported['outputs']['int8'])['quantization'].get('repairs')
   assert bool(repairs) == bool(one_hots)
@@ -109,7 +120,7 @@ def test_variants_run_in_litert_without_tensorflow(exported, tmp_path):
 
 def test_impossible_threshold_fails_naming_variant_and_publishes_nothing(tmp_path):
   model_uri = helpers.export_standin('mlp', str(tmp_path / 'model'))
-  with pytest.raises(parity.ParityError, match=r"variant 'int8' fails parity: PSNR .* < "
+  with pytest.raises(parity.ParityError, match=r"variant 'int8' fails parity through 'serving_default': PSNR .* < "
                                                r'threshold 199\.00 dB'):
     helpers.run_do(model_uri, tmp_path, min_psnr_db={'int8': 199.0}, parity_samples=100)
   assert helpers.published_files(tmp_path) == []

@@ -75,7 +75,7 @@ def test_every_field_reads_back(conditional):
     assert 'normal(mean=0.0, stddev=1.0)' in noise['description']
     assert 'stats' not in noise  # an unbounded distribution has no min/max
     label = inputs[generator_spec.LABEL_INPUT]
-    assert 'int64 [N]: class index 0..9' in label['description']
+    assert 'int32 [N]: class index 0..9' in label['description']
     assert label['stats'] == {'min': [0.0], 'max': [9.0]}
     labels_file, = label['associated_files']
     assert (labels_file['name'], labels_file['type']) == (metadata.LABELS_FILE,

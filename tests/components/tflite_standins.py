@@ -1,8 +1,10 @@
 """Small stand-in generators (tf_keras) exported in the trainer's contract, for TFLite tests.
 
-Same SavedModel layout as models/export.py: `serving_default(noise[, label int64])` ->
-{'images': float32 [N, 28, 28, 1] in [0, 1]}, a `generate(seed, labels)` signature with
-stateless RNG, and generator_spec.json with the keys models/export.py writes.
+Same SavedModel layout as models/export.py (formats/generator_spec.py):
+`serving_default(noise[, label int32])` -> {'images': float32 [N, 28, 28, 1] in [0, 1]}, the
+same at a fixed batch as `serving_web`, a `generate(seed, labels)` signature with stateless
+RNG, and generator_spec.json with the keys models/export.py writes. `legacy=True` exports
+what releases made before the web signature hold: `serving_default` alone, label int64.
 Two architectures mirror the presets: a conditional DCGAN like `default` (normal noise,
 BN, transposed convs, tanh) and an unconditional MLP like `mlp` (uniform noise, sigmoid).
 """
@@ -12,6 +14,8 @@ import os
 import numpy as np
 import tensorflow as tf
 import tf_keras as keras
+
+from formats import generator_spec as contract
 
 L = keras.layers
 
@@ -52,16 +56,21 @@ class MlpG(keras.Model):
 
 class _Module(tf.Module):
 
-  def __init__(self, generator, conditional, distribution, extra_op=None):
+  def __init__(self, generator, conditional, distribution, extra_op=None, legacy=False):
     super().__init__()
     self.generator = generator
     self._extra_op = extra_op
-    z = tf.TensorSpec([None, generator.noise_dim], tf.float32, name='noise')
-    if conditional:
-      self.serve = tf.function(lambda noise, label: self._images(noise, label),
-                               input_signature=[z, tf.TensorSpec([None], tf.int64, name='label')])
-    else:
-      self.serve = tf.function(lambda noise: self._images(noise, None), input_signature=[z])
+    label_dtype = tf.int64 if legacy else tf.dtypes.as_dtype(contract.LABEL_DTYPE)
+
+    def serving(batch):
+      z = tf.TensorSpec([batch, generator.noise_dim], tf.float32, name='noise')
+      if conditional:
+        return tf.function(lambda noise, label: self._images(noise, label), input_signature=[
+            z, tf.TensorSpec([batch], label_dtype, name='label')])
+      return tf.function(lambda noise: self._images(noise, None), input_signature=[z])
+
+    self.serve_any_batch = serving(None)
+    self.serve_web_batch = None if legacy else serving(contract.WEB_BATCH)
     self._conditional, self._distribution = conditional, distribution
     self.generate = tf.function(self._generate, input_signature=[
         tf.TensorSpec([], tf.int64, name='seed'), tf.TensorSpec([None], tf.int64, name='labels')])
@@ -81,17 +90,17 @@ class _Module(tf.Module):
     return self._images(z, labels if self._conditional else None)
 
 
-def spec(preset, conditional, noise_dim, distribution):
+def spec(preset, conditional, noise_dim, distribution, legacy=False):
   """generator_spec.json content, with exactly the keys models/export.py writes."""
+  signatures = contract.signatures(conditional)
+  if legacy:
+    del signatures[contract.WEB_SIGNATURE]
   noise = {'uniform': {'distribution': 'uniform', 'low': -1.0, 'high': 1.0},
            'normal': {'distribution': 'normal', 'mean': 0.0, 'stddev': 1.0}}[distribution]
   return {
       'preset': preset, 'conditional': conditional, 'noise_dim': noise_dim, 'noise': noise,
       'num_classes': 10, 'image_shape': [28, 28, 1], 'output_range': [0.0, 1.0],
-      'signatures': {
-          'serving_default': {'inputs': ['noise'] + (['label'] if conditional else []),
-                              'outputs': ['images']},
-          'generate': {'inputs': ['seed', 'labels'], 'outputs': ['images']}}}
+      'signatures': signatures}
 
 
 def _spread(generator, seed):
@@ -103,7 +112,7 @@ def _spread(generator, seed):
   last.set_weights([kernel * 8.0, bias + rng.normal(0, 0.5, bias.shape).astype(bias.dtype)])
 
 
-def export(kind, export_dir, seed=0, extra_op=None):
+def export(kind, export_dir, seed=0, extra_op=None, legacy=False):
   """Builds the stand-in `kind` ('conditional' or 'mlp') and exports it to `export_dir`."""
   keras.utils.set_random_seed(seed)
   conditional = kind == 'conditional'
@@ -111,10 +120,13 @@ def export(kind, export_dir, seed=0, extra_op=None):
   distribution = 'normal' if conditional else 'uniform'
   generator(tf.zeros([2, generator.noise_dim]), tf.zeros([2], tf.int32))
   _spread(generator, seed)
-  module = _Module(generator, conditional, distribution, extra_op)
-  tf.saved_model.save(module, export_dir,
-                      signatures={'serving_default': module.serve, 'generate': module.generate})
+  module = _Module(generator, conditional, distribution, extra_op, legacy)
+  signatures = {contract.SERVING_SIGNATURE: module.serve_any_batch,
+                contract.GENERATE_SIGNATURE: module.generate}
+  if not legacy:
+    signatures[contract.WEB_SIGNATURE] = module.serve_web_batch
+  tf.saved_model.save(module, export_dir, signatures=signatures)
   name = 'standin_conditional' if conditional else 'standin_mlp'
   with open(os.path.join(export_dir, 'generator_spec.json'), 'w') as f:
-    json.dump(spec(name, conditional, generator.noise_dim, distribution), f, indent=2)
+    json.dump(spec(name, conditional, generator.noise_dim, distribution, legacy), f, indent=2)
   return export_dir

@@ -42,13 +42,21 @@ for path in PATHS:
   z = tf.random.normal([3, spec["noise_dim"]])
   kw = {"noise": z}
   if spec["conditional"]:
-    kw["label"] = tf.constant([7, 7, 1], tf.int64)
+    kw["label"] = tf.constant([7, 7, 1], tf.int32)
   s = m.signatures["serving_default"](**kw)["images"].numpy()
+  web = m.signatures["serving_web"]
+  web_specs = web.structured_input_signature[1]
+  web_kw = {k: tf.concat([v] * 6, 0)[:16] for k, v in kw.items()}
+  w = web(**web_kw)["images"].numpy()
   out[path] = dict(spec=spec, shape=list(a.shape), serve_shape=list(s.shape),
                    dtype=str(a.dtype), lo=float(min(a.min(), s.min())),
                    hi=float(max(a.max(), s.max())), same_seed=bool(np.array_equal(a, b)),
                    other_seed=bool(not np.array_equal(a, c)), int32_ok=bool(np.array_equal(a, d)),
-                   inputs=sorted(m.signatures["serving_default"].structured_input_signature[1]))
+                   inputs=sorted(m.signatures["serving_default"].structured_input_signature[1]),
+                   label_dtype=(m.signatures["serving_default"].structured_input_signature[1]
+                                ["label"].dtype.name if spec["conditional"] else None),
+                   web={k: [v.shape.as_list(), v.dtype.name] for k, v in web_specs.items()},
+                   web_matches=bool(np.allclose(w[:3], s, atol=1e-5)))
 print(json.dumps(out))
 '''
 
@@ -84,6 +92,12 @@ def test_run_fn_and_every_preset_export_load_without_project_code(tfrecord_fn_ar
     assert r['dtype'] == 'float32' and 0.0 <= r['lo'] <= r['hi'] <= 1.0
     assert r['same_seed'] and r['other_seed'] and r['int32_ok']
     assert r['inputs'] == (['label', 'noise'] if preset.conditional else ['noise'])
+    # serving_web: the same function at a fixed batch of 16, label int32 like serving_default.
+    expected_web = {'noise': [[16, preset.noise_dim], 'float32']}
+    if preset.conditional:
+      expected_web['label'] = [[16], 'int32']
+      assert r['label_dtype'] == 'int32'
+    assert r['web'] == expected_web and r['web_matches'], name
 
 
 def test_conditional_generate_depends_on_labels(tmp_path):
