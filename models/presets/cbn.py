@@ -6,12 +6,13 @@ every feature map of G instead of entering once as 10 extra input planes. G: [z 
 N(0,1)), one-hot y] -> dense 7x7x64 -> cBN, ReLU -> transposed conv 32 4x4 s2 (14x14) ->
 cBN, ReLU -> transposed conv 1 4x4 s2 (28x28) -> tanh. D, loss, optimizer, batch and EMA as
 `dcgan_projection` (projection discriminator). The per-class gains and shifts are one-hot @
-kernel (dense layers, zero-initialised: training starts from plain BatchNorm), which TFLite
-runs as FULLY_CONNECTED rather than a gather. With the hinge loss this is `default`.
+kernel (one dense layer, starting at gain 1 and shift 0: plain BatchNorm), which TFLite runs
+as FULLY_CONNECTED rather than a gather. With the hinge loss this is `default`.
 """
 import dataclasses
 
 import keras
+import tensorflow as tf
 
 from models.presets import dcgan_projection
 from models.presets.base import concat_label, one_hot
@@ -19,19 +20,32 @@ from models.presets.base import concat_label, one_hot
 L = keras.layers
 
 
+def _gain_one_shift_zero(shape, dtype=None):
+  """Kernel of the per-class [gain | shift]: every class starts at gain 1, shift 0."""
+  rows, columns = shape
+  half = columns // 2
+  return tf.concat([tf.ones([rows, half], dtype), tf.zeros([rows, columns - half], dtype)], -1)
+
+
 class ConditionalBatchNorm(L.Layer):
-  """BatchNorm without its own affine, then (1 + gain[y]) * x + shift[y] per channel."""
+  """BatchNorm without its own affine, then gain[y] * x + shift[y] per channel.
+
+  One dense layer holds both, one row [gain | shift] per class, starting at gain 1 and
+  shift 0: plain BatchNorm. (Gain as 1 + a zero-initialised delta trains identically, same
+  gradients and Adam steps, but leaves an all-zero tensor in an untrained model, which int8
+  calibration cannot give a scale; [1 | 0] spans [0, 1] and the halves share its scale.)
+  """
 
   def __init__(self, channels, **kwargs):
     super().__init__(**kwargs)
+    self.channels = channels
     self.norm = L.BatchNormalization(center=False, scale=False)
-    self.gain = L.Dense(channels, use_bias=False, kernel_initializer='zeros')
-    self.shift = L.Dense(channels, use_bias=False, kernel_initializer='zeros')
+    self.affine = L.Dense(2 * channels, use_bias=False, kernel_initializer=_gain_one_shift_zero)
 
   def call(self, x, y_onehot, training=False):
     h = self.norm(x, training=training)
-    gain = 1.0 + self.gain(y_onehot)[:, None, None, :]
-    return h * gain + self.shift(y_onehot)[:, None, None, :]
+    affine = self.affine(y_onehot)[:, None, None, :]
+    return h * affine[..., :self.channels] + affine[..., self.channels:]
 
 
 class Generator(keras.Model):
