@@ -48,6 +48,9 @@ CANDIDATES = {
         'build_generator': functools.partial(dcgan_projection.Generator, width=48),
         'build_discriminator': functools.partial(dcgan_projection.Discriminator, width=48)}),
     'r1': dict(preset='dcgan_projection', gan=R1Gan),
+    # dcgan_tutorial with one Adam on D's summed loss, as every other preset trains D.
+    'dcgan_tutorial_one_d_adam': dict(preset='dcgan_tutorial',
+                                      config={'d_optimizer_per_term': False}),
     # cbn with the hinge loss: registered as `default`; the label names its curves.
     'hinge_cbn': dict(preset='default'),
 }

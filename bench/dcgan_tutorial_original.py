@@ -4,12 +4,15 @@
       [--every 500] [--one_d_adam] [--mnist_dir DIR] [--out /tmp/quality_curves]
 
 The tutorial ("GANs for beginners", TF 1.x) on our preset's G and D modules
-(models/presets/dcgan_tutorial.py, the same layers), with the original's code path where
-ours differs:
+(models/presets/dcgan_tutorial.py, the same layers), written out apart from our loop:
 
   - D has two Adam(3e-4) optimizers, one minimising the real term and one the fake term,
     both run in one `sess.run` (gradients from the same weights, two separately normalised
-    updates); ours is one Adam on their sum (`--one_d_adam` switches to that here)
+    updates), as our preset (`d_optimizer_per_term`); `--one_d_adam` puts one Adam on their
+    sum instead, as our preset had before
+
+and, where our preset still differs:
+
   - G's BatchNorm always runs in training mode (tf.contrib batch_norm, is_training left at
     True), also when sampling; its beta is never trained: the tutorial collects G's variables
     by the substring 'g_' in their names and the BatchNorm scopes are 'bn1'..'bn3'

@@ -4,9 +4,9 @@ One training step consumes one real batch and follows the preset's schedule: D u
 then `g_steps_per_d` G updates (or one shared-forward simultaneous update); during the first
 `d_pretrain_steps` steps only D trains. D's update is one optimizer step on the summed loss
 (real + fake), or two: real term then fake term (`d_split_real_fake`), and/or each term with
-its own Adam (`d_optimizer_per_term`, `d_opt_fake_term`). The per-replica work runs under `strategy.run`, with
-optional XLA (`jit_compile`) and mixed precision with dynamic loss scaling; the same code runs
-on CPU with the default strategy.
+its own Adam (`d_optimizer_per_term`: `d_opt` and `d_opt_fake_term`). The per-replica work
+runs under `strategy.run`, with optional XLA (`jit_compile`) and mixed precision with dynamic
+loss scaling; the same code runs on CPU with the default strategy.
 
 Every step also returns `nonfinite`, an int32 bit set (NONFINITE_KINDS) computed inside the
 compiled step from the losses, the gradients' global norm and the updated weights. Checking
@@ -212,7 +212,7 @@ class Gan:
 
   def _d_update(self, real, labels, fake):
     d_vars = self.discriminator.trainable_variables
-    fake_opt = self.d_opt_fake_term or self.d_opt
+    fake_opt = self.d_opt if self.d_opt_fake_term is None else self.d_opt_fake_term
     if self.preset.d_split_real_fake:  # two optimizer steps, each with its own BN batch
       with tf.GradientTape() as tape:
         real_logits = self._d_logits(real, labels)

@@ -99,6 +99,13 @@ def test_checkpoint_holds_the_second_d_optimizer_only_when_used(name):
   assert children == expected
 
 
+def test_split_real_fake_with_per_term_optimizers_steps_each_once(mnist_small):
+  gan = make_gan('mlp', batch_size=8, d_pretrain_steps=1, d_split_real_fake=True,
+                 d_optimizer_per_term=True)
+  gan.train_step(*batch(mnist_small, 8))
+  assert int(gan.d_opt.iterations.numpy()) == int(gan.d_opt_fake_term.iterations.numpy()) == 1
+
+
 def test_k_steps_per_call_take_both_d_updates_each_step(mnist_small):
   gan = make_gan('dcgan_tutorial', batch_size=8, d_pretrain_steps=0)
   x, y = batch(mnist_small, 32)
