@@ -87,7 +87,8 @@ CRON_SCHEDULE ?= 0 3 * * *
 # set: `tfx run create` builds the pipeline anew from cron's environment, so without them a
 # `make schedule PRESET=mlp` would train the default preset. VAR='value', quoted for sh.
 CRON_KNOB_VARIABLES = PRESET TRAIN_STEPS CLASSIFIER_TRAIN_STEPS EVAL_SAMPLES MAX_EXAMPLES \
-  STOP_AFTER WARM_START INCOMING_DIR GAN_CONFIG TFDS_DATA_DIR $(sort $(filter BEAM_%,$(.VARIABLES)))
+  STOP_AFTER WARM_START INCOMING_DIR GAN_CONFIG MODEL_AUTHOR MODEL_LICENSE TFDS_DATA_DIR \
+  $(sort $(filter BEAM_%,$(.VARIABLES)))
 CRON_KNOBS = $(strip $(foreach v,$(CRON_KNOB_VARIABLES),$(if $($(v)),$(v)='$(subst ','\'',$($(v)))')))
 # For pipeline/check_settings.py, which checks it with the other settings of the cron line.
 export CRON_SCHEDULE

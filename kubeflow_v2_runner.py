@@ -19,7 +19,7 @@ Environment:
   SPEC_FILE       the file written (default tfx_output/<PIPELINE_NAME>_pipeline.json here)
   BEAM_RUNNER, BEAM_...   Beam arguments, see pipeline/beam_args.py
   PRESET, TRAIN_STEPS, CLASSIFIER_TRAIN_STEPS, EVAL_SAMPLES, MAX_EXAMPLES, STOP_AFTER,
-  WARM_START, GAN_CONFIG
+  WARM_START, GAN_CONFIG, MODEL_AUTHOR, MODEL_LICENSE
                   as for local_runner.py (pipeline/run_knobs.py); INCOMING_DIR is refused
                   (the V2 compiler cannot take the union input it needs)
   TRAINER_ACCELERATOR, TRAINER_CPU, TRAINER_MEMORY, TRAINER_IMAGE

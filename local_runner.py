@@ -14,6 +14,9 @@ Paths come from the environment (the Makefile sets them):
                   the last blessed model (default: configs.WARM_START)
   INCOMING_DIR    folder where new labelled digits arrive as span-1/, span-2/, ...; each run
                   also ingests, validates and trains on its latest span (default: none)
+  MODEL_AUTHOR, MODEL_LICENSE
+                  the author and license every shipped .tflite's metadata states (default:
+                  the pipeline as author, no license claimed)
   BEAM_RUNNER     direct (default), flink, spark or dataflow, with BEAM_* options
                   (pipeline/beam_args.py)
 

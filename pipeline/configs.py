@@ -43,6 +43,13 @@ WARM_START = True
 # model through warm start (docs/operating.md, "New data as spans").
 INCOMING_DIR = None
 
+# The `author` and `license` fields of every shipped .tflite's TFLite metadata, as whoever
+# ships the model states them (an app store asks for both), e.g. 'Example Corp' and
+# 'Apache-2.0'. None: the exporter's defaults (components/tflite_export/metadata.py), which
+# name this pipeline and claim no license.
+MODEL_AUTHOR = None
+MODEL_LICENSE = None
+
 # The evaluation classifier (batch 128): ~5 epochs, >= 99.0% on the official test split.
 CLASSIFIER_TRAIN_STEPS = 2500
 CLASSIFIER_MIN_ACCURACY = 0.99

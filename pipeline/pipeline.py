@@ -128,8 +128,10 @@ def tflite_gate_id(variant: str) -> str:
 
 def gate_and_push_components(examples, classifier, model, baseline, preset: str,
                              gate: configs.GateThresholds, eval_samples: int,
-                             tflite_parity_samples: int,
-                             serving_dir: str) -> List[base_node.BaseNode]:
+                             tflite_parity_samples: int, serving_dir: str,
+                             model_author: Optional[str] = None,
+                             model_license: Optional[str] = None
+                             ) -> List[base_node.BaseNode]:
   """TFLite export, the SavedModel gate, one gate per quantized TFLite variant, the push.
 
   `baseline` is the last pushed release's model (`latest_release()`); `model` is compared
@@ -137,10 +139,12 @@ def gate_and_push_components(examples, classifier, model, baseline, preset: str,
   (input_dtypes.py) feed the examples' int64 label to each model in the dtype it declares
   (int32 now, int64 in older releases). Each of fp16, dynamic_int8
   and int8 is compared with this run's fp32 TFLite model (TFMA cannot compare a TFLite model
-  with a SavedModel); the pusher ships only when every gate blessed.
+  with a SavedModel); the pusher ships only when every gate blessed. `model_author` and
+  `model_license` go into every variant's TFLite metadata (None: the exporter's defaults).
   """
   conditional = get_preset(preset).conditional
-  tflite_export = TFLiteExport(model=model, parity_samples=tflite_parity_samples)
+  tflite_export = TFLiteExport(model=model, parity_samples=tflite_parity_samples,
+                               metadata_author=model_author, metadata_license=model_license)
   eval_examples = GeneratorEvalExamples(examples=examples, model=model,
                                         baseline_model=baseline, num_samples=eval_samples)
   gate_inputs = dict(examples=eval_examples.outputs['eval_examples'], classifier=classifier,
@@ -192,6 +196,8 @@ def create_pipeline(
     warm_start: bool = configs.WARM_START,
     incoming_dir: Optional[str] = configs.INCOMING_DIR,
     gan_config: Optional[Mapping[str, Any]] = None,
+    model_author: Optional[str] = configs.MODEL_AUTHOR,
+    model_license: Optional[str] = configs.MODEL_LICENSE,
 ) -> tfx.dsl.Pipeline:
   """Returns the MNIST GAN pipeline: ingest, validation, training, export, gate, push.
 
@@ -202,6 +208,8 @@ def create_pipeline(
   span is ingested, validated and trained on by the GAN Trainer besides the TFDS data.
   `gan_config`: TrainConfig overrides besides `preset` for the GAN Trainer (the GAN_CONFIG
   knob), checked here by TrainConfig so a bad one fails the build, not the Trainer.
+  `model_author`, `model_license`: the author and license every shipped .tflite's metadata
+  states (MODEL_AUTHOR, MODEL_LICENSE); None leaves TFLiteExport's defaults.
   """
   if stop_after not in (None,) + run_knobs.STOP_AFTER_STAGES:
     raise ValueError(f'stop_after={stop_after!r}: one of {run_knobs.STOP_AFTER_STAGES} or None '
@@ -241,7 +249,7 @@ def create_pipeline(
       components += gate_and_push_components(
           examples, classifier_trainer.outputs['model'], trainer.outputs['model'],
           release.outputs['model'], preset, gate, eval_samples, tflite_parity_samples,
-          serving_dir)
+          serving_dir, model_author=model_author, model_license=model_license)
   return tfx.dsl.Pipeline(
       pipeline_name=pipeline_name,
       pipeline_root=pipeline_root,

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Optional
 from models.presets import PRESETS
 from pipeline import configs
 from pipeline import gan_config
+from pipeline import knob_text
 from pipeline.knob_errors import RunSettingsError, gather, problem
 from pipeline.knob_values import FLAG_ALLOWED, flag, folder, listed, one_of, whole_number
 
@@ -53,6 +54,12 @@ KNOBS = (
          'a folder or a gs:// URL (unset: TFDS data only)', folder),
     # Every other TrainConfig field, beside `preset` (docs/operating.md lists them).
     Knob('GAN_CONFIG', 'gan_config', None, gan_config.ALLOWED, gan_config.parse),
+    # What every shipped .tflite's metadata says of who made it and under which license
+    # (TFLiteExport); unset: the exporter's defaults, which claim no license.
+    Knob('MODEL_AUTHOR', 'model_author', configs.MODEL_AUTHOR,
+         f'{knob_text.ALLOWED} (unset: the pipeline is named as author)', knob_text.free_text),
+    Knob('MODEL_LICENSE', 'model_license', configs.MODEL_LICENSE,
+         f'{knob_text.ALLOWED} (unset: no license is claimed)', knob_text.free_text),
 )
 
 

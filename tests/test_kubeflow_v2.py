@@ -24,6 +24,8 @@ _ENV = {
     'TRAIN_STEPS': '1234',
     'EVAL_SAMPLES': '500',
     'GAN_CONFIG': 'lr_g=0.0001,seed=3,jit_compile=true',
+    'MODEL_AUTHOR': 'Example Corp',
+    'MODEL_LICENSE': "CC BY 4.0 (O'Brien & Co)",
 }
 _COMPONENTS = ['TfdsExampleGen', 'CuratedSchemaGen', 'StatisticsGen', 'SchemaGen',
                'ExampleValidator', 'AnomalyGate', 'ClassifierTrainer', 'Trainer', 'TFLiteExport',
@@ -149,6 +151,11 @@ def test_trainer_parameters(job):
   assert _parameter(job, 'Trainer', 'run_fn') == 'models.gan_trainer.run_fn'
   assert _parameter(job, 'ClassifierTrainer', 'run_fn') == 'models.classifier_trainer.run_fn'
   assert _parameter(job, 'GeneratorEvalExamples', 'num_samples') == '500'
+
+
+def test_model_author_and_license_reach_the_tflite_export(job):
+  assert _parameter(job, 'TFLiteExport', 'metadata_author') == 'Example Corp'
+  assert _parameter(job, 'TFLiteExport', 'metadata_license') == "CC BY 4.0 (O'Brien & Co)"
 
 
 def test_paths_are_gcs_or_inside_the_image(job):

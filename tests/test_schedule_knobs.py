@@ -33,7 +33,8 @@ def _assignments(line):
 def test_set_knobs_reach_the_cron_line_quoted_for_the_shell(tmp_path):
   result = _schedule(f'OUTPUT_DIR={tmp_path}', 'PRESET=mlp', 'TRAIN_STEPS=10',
                      'WARM_START=no', 'BEAM_EXTRA_ARGS=--job_name=\'nightly run\'',
-                     'GAN_CONFIG=lr_g=0.0001, g_noise=fresh')
+                     'GAN_CONFIG=lr_g=0.0001, g_noise=fresh', 'MODEL_AUTHOR=Example  Corp',
+                     'MODEL_LICENSE=CC BY 4.0 (O\'Brien & Co; "x")')
   assert result.returncode == 0, result.stderr[-2000:]
   line = result.stdout.strip()
   assert result.stdout.count('\n') == 1
@@ -43,15 +44,18 @@ def test_set_knobs_reach_the_cron_line_quoted_for_the_shell(tmp_path):
   assert settings['WARM_START'] == 'no'
   assert settings['BEAM_EXTRA_ARGS'] == "--job_name='nightly run'"
   assert settings['GAN_CONFIG'] == 'lr_g=0.0001, g_noise=fresh'
+  assert settings['MODEL_AUTHOR'] == 'Example Corp'  # what the knob makes of 'Example  Corp'
+  assert settings['MODEL_LICENSE'] == 'CC BY 4.0 (O\'Brien & Co; "x")'
   assert 'EVAL_SAMPLES' not in settings  # unset knobs stay unset: the configs.py value
 
 
 def test_bad_knobs_and_schedule_are_refused_with_their_names(tmp_path):
   result = _schedule(f'OUTPUT_DIR={tmp_path}', 'PRESET=nope', 'CRON_SCHEDULE=0 3 * *',
-                     'GAN_CONFIG=lr_g=fast')
+                     'GAN_CONFIG=lr_g=fast', 'MODEL_LICENSE=100% mine')
   assert result.returncode != 0
   assert result.stdout == ''  # no line to paste into crontab
   assert "PRESET='nope': one of the registered presets" in result.stderr
   assert "CRON_SCHEDULE='0 3 * *': five cron fields" in result.stderr
   assert "GAN_CONFIG='lr_g=fast': lr_g='fast' is not a number" in result.stderr
+  assert "MODEL_LICENSE='100% mine': holds '%'" in result.stderr  # crontab's line break
   assert 'Traceback' not in result.stderr

@@ -1,7 +1,8 @@
-"""TFLiteExport: the generator SavedModel -> four TFLite Model artifacts with measured parity.
+"""TFLiteExport: the generator SavedModel -> one TFLite Model artifact per variant, with
+measured parity and TFLite Model Metadata.
 
-One standard `Model` artifact per variant (`fp32`, `fp16`, `dynamic_int8`, `int8`), each
-holding `<uri>/Format-Serving/tflite` (the name TFMA loads for model_type='tf_lite') and
+One standard `Model` artifact per variant (`formats/variants.py`), each holding
+`<uri>/Format-Serving/tflite` (the name TFMA loads for model_type='tf_lite') and
 `card.json`, so the gate can evaluate every variant as its own model.
 """
 from typing import Optional
@@ -36,6 +37,8 @@ class TFLiteExportSpec(component_spec.ComponentSpec):
       executor.CALIBRATION_SAMPLES_KEY: _param(int),
       executor.SEED_KEY: _param(int),
       executor.LATENCY_RUNS_KEY: _param(int),
+      executor.METADATA_AUTHOR_KEY: _param(str),
+      executor.METADATA_LICENSE_KEY: _param(str),
       **{executor.min_psnr_key(v): _param(float) for v in variants.TFLITE_VARIANTS},
   }
   INPUTS = {executor.MODEL_KEY: component_spec.ChannelParameter(type=standard_artifacts.Model)}
@@ -60,6 +63,9 @@ class TFLiteExport(base_component.BaseComponent):
     seed: seed of the parity inputs (calibration uses a different, derived one).
     latency_runs: timed batch-1 invocations per variant, median reported
       (DEFAULT_LATENCY_RUNS).
+    metadata_author, metadata_license: the `author` and `license` fields of every variant's
+      TFLite metadata, as whoever ships the model states them (a release's version stamp
+      keeps them). None: metadata.DEFAULT_AUTHOR and DEFAULT_LICENSE (no license claimed).
   """
 
   SPEC_CLASS = TFLiteExportSpec
@@ -69,7 +75,9 @@ class TFLiteExport(base_component.BaseComponent):
                min_psnr_db: Optional[dict] = None,
                parity_samples: int = DEFAULT_PARITY_SAMPLES,
                calibration_samples: int = DEFAULT_CALIBRATION_SAMPLES, seed: int = 0,
-               latency_runs: int = DEFAULT_LATENCY_RUNS):
+               latency_runs: int = DEFAULT_LATENCY_RUNS,
+               metadata_author: Optional[str] = None,
+               metadata_license: Optional[str] = None):
     unknown = set(min_psnr_db or {}) - set(variants.TFLITE_VARIANTS)
     if unknown:
       raise ValueError(f'min_psnr_db has unknown variants {sorted(unknown)}; '
@@ -77,9 +85,20 @@ class TFLiteExport(base_component.BaseComponent):
     if parity_samples < 1 or calibration_samples < 1 or latency_runs < 1:
       raise ValueError('parity_samples, calibration_samples and latency_runs must be >= 1')
     thresholds = dict(DEFAULT_MIN_PSNR_DB, **(min_psnr_db or {}))
+    # Only the fields given become exec properties, so an export that leaves them unset has
+    # the cache key of one built without them: its cached exports stay valid.
+    stated = {}
+    for key, value in ((executor.METADATA_AUTHOR_KEY, metadata_author),
+                       (executor.METADATA_LICENSE_KEY, metadata_license)):
+      if value is None:
+        continue
+      if not isinstance(value, str) or not value.strip():
+        raise ValueError(f'{key}={value!r}: a non-blank string, or None for the default')
+      stated[key] = value
     spec = TFLiteExportSpec(
         model=model, int8_io=int8_io, parity_samples=parity_samples,
         calibration_samples=calibration_samples, seed=seed, latency_runs=latency_runs,
+        **stated,
         **{executor.min_psnr_key(v): float(t) for v, t in thresholds.items()},
         **{v: types.Channel(type=standard_artifacts.Model) for v in variants.TFLITE_VARIANTS})
     super().__init__(spec=spec)

@@ -37,6 +37,8 @@ PARITY_SAMPLES_KEY = 'parity_samples'
 CALIBRATION_SAMPLES_KEY = 'calibration_samples'
 SEED_KEY = 'seed'
 LATENCY_RUNS_KEY = 'latency_runs'
+METADATA_AUTHOR_KEY = 'metadata_author'
+METADATA_LICENSE_KEY = 'metadata_license'
 
 
 def min_psnr_key(variant: str) -> str:
@@ -163,7 +165,10 @@ class Executor(base_executor.BaseExecutor):
             signatures=generator_spec.tflite_signatures(spec))
         # Metadata first: the checks, parity and latency below measure the shipped bytes.
         version = export_version(self._context, model)
-        metadata_bytes = {v: metadata.write_into_file(paths[v], spec, v, version)
+        stated = dict(author=exec_properties.get(METADATA_AUTHOR_KEY) or metadata.DEFAULT_AUTHOR,
+                      license_text=(exec_properties.get(METADATA_LICENSE_KEY)
+                                    or metadata.DEFAULT_LICENSE))
+        metadata_bytes = {v: metadata.write_into_file(paths[v], spec, v, version, **stated)
                           for v in VARIANTS}
         results = {v: _measure(v, paths[v], spec, feed, reference, exec_properties)
                    for v in VARIANTS}

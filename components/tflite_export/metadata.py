@@ -26,8 +26,9 @@ from formats import generator_spec
 
 LABELS_FILE = 'labels.txt'
 DEFAULT_AUTHOR = 'mnist-gan-tfx pipeline'
-# No license is granted unless whoever ships the release says so (TFLiteExport's
-# `metadata_license`); the field must not claim one by default.
+# Whoever ships the model states author and license: TFLiteExport's `metadata_author` and
+# `metadata_license`, set by the MODEL_AUTHOR and MODEL_LICENSE run knobs. Without them the
+# license field claims none: no license is granted unless the publisher says so.
 DEFAULT_LICENSE = 'No license granted; ask the publisher of this release.'
 # Output pixels: (x - mean) / std with these gives 0..255 (the schema's normalization
 # formula), the same for float and quantized output (quantized models share the float

@@ -11,7 +11,8 @@ from tfx import types
 from tfx import v1 as tfx
 from tfx.utils import path_utils
 
-from components.tflite_export import checks, component, convert, generator_inputs, parity
+from components.tflite_export import checks, component, convert, generator_inputs, metadata
+from components.tflite_export import parity
 from formats import generator_spec, variants
 from tests.components import tflite_helpers as helpers
 
@@ -44,6 +45,10 @@ def test_all_variants_published_with_cards_and_properties(exported):
     assert sorted(os.listdir(folder)) == ['card.json', 'tflite']
     card = _card(artifact)
     sizes[variant] = os.path.getsize(os.path.join(folder, 'tflite'))
+    with open(os.path.join(folder, 'tflite'), 'rb') as f:  # no author or license given
+      meta = metadata.read(f.read())['metadata']
+    assert (meta['author'], meta['license']) == (metadata.DEFAULT_AUTHOR,
+                                                 metadata.DEFAULT_LICENSE)
     assert card['variant'] == variant and card['size_bytes'] == sizes[variant]
     names = [i['name'] for i in card['inputs']]
     assert names == (['noise', 'label'] if spec['conditional'] else ['noise'])

@@ -6,8 +6,10 @@ import os
 import re
 
 import pytest
+from tfx.dsl.compiler import compiler
 
 import airflow_dag
+from components.tflite_export import executor
 import kubeflow_v2_runner
 from pipeline import check_settings
 from pipeline import configs
@@ -26,7 +28,8 @@ def test_unset_or_empty_means_the_configs_values():
               'classifier_train_steps': configs.CLASSIFIER_TRAIN_STEPS,
               'eval_samples': configs.EVAL_SAMPLES, 'max_examples_per_split': None,
               'stop_after': None, 'warm_start': configs.WARM_START,
-              'incoming_dir': configs.INCOMING_DIR, 'gan_config': None}
+              'incoming_dir': configs.INCOMING_DIR, 'gan_config': None,
+              'model_author': configs.MODEL_AUTHOR, 'model_license': configs.MODEL_LICENSE}
   assert run_knobs.knobs_from_env({}) == expected
   assert run_knobs.knobs_from_env({'PRESET': '', 'TRAIN_STEPS': '', 'WARM_START': ''}) == expected
 
@@ -36,13 +39,16 @@ def test_variables_override():
       'PRESET': 'mlp', 'TRAIN_STEPS': '10', 'CLASSIFIER_TRAIN_STEPS': '20',
       'EVAL_SAMPLES': '30', 'MAX_EXAMPLES': '40', 'STOP_AFTER': 'training',
       'WARM_START': 'no', 'INCOMING_DIR': '/data/incoming',
-      'GAN_CONFIG': 'batch_size=32,lr_g=0.0005,simultaneous=yes,g_noise=fresh'})
+      'GAN_CONFIG': 'batch_size=32,lr_g=0.0005,simultaneous=yes,g_noise=fresh',
+      'MODEL_AUTHOR': ' Example   Corp ', 'MODEL_LICENSE': "CC BY 4.0 (O'Brien & Co; \"©\")"})
   assert knobs == {'preset': 'mlp', 'train_steps': 10, 'classifier_train_steps': 20,
                    'eval_samples': 30, 'max_examples_per_split': 40,
                    'stop_after': 'training', 'warm_start': False,
                    'incoming_dir': '/data/incoming',
                    'gan_config': {'batch_size': 32, 'lr_g': 0.0005, 'simultaneous': True,
-                                  'g_noise': 'fresh'}}
+                                  'g_noise': 'fresh'},
+                   'model_author': 'Example Corp',  # spaces as the cron line gives them
+                   'model_license': "CC BY 4.0 (O'Brien & Co; \"©\")"}
 
 
 def test_incoming_dir_is_made_absolute_unless_a_url(monkeypatch, tmp_path):
@@ -58,7 +64,7 @@ def test_incoming_dir_is_made_absolute_unless_a_url(monkeypatch, tmp_path):
 _STAGES = "one of 'validation', 'training'"
 _WHOLE = 'a whole number >= 1'
 KNOB_TABLE = [
-    ('local', 'PRESET', 'dcgan', 'mlp', "'cdcgan', 'dcgan_layers', 'dcgan_tutorial'"),
+    ('local', 'PRESET', 'dcgan', 'mlp', 'one of the registered presets (models/presets)'),
     ('local', 'TRAIN_STEPS', '-5', '10', _WHOLE),
     ('local', 'TRAIN_STEPS', '1_000', '1000', _WHOLE),
     ('local', 'CLASSIFIER_TRAIN_STEPS', '0', '20', _WHOLE),
@@ -73,6 +79,12 @@ KNOB_TABLE = [
     ('local', 'GAN_CONFIG', 'learning_rate=0.1', 'lr_g=0.1', "unknown key 'learning_rate'"),
     ('local', 'GAN_CONFIG', 'preset=mlp', 'seed=3', 'its own variable, PRESET'),
     ('local', 'GAN_CONFIG', 'batch_size=0', 'batch_size=1', 'batch_size must be positive'),
+    ('local', 'MODEL_AUTHOR', '100% Example Corp', 'Example Corp', "holds '%'"),
+    ('local', 'MODEL_AUTHOR', '   ', 'Example Corp', 'blank text'),
+    ('local', 'MODEL_AUTHOR', 'Example\nCorp', "O'Brien & Co", "holds '\\n'"),
+    ('local', 'MODEL_LICENSE', 'Apache-$VERSION', 'Apache-2.0', "holds '$'"),
+    ('local', 'MODEL_LICENSE', 'x' * 201, 'x' * 200, '201 characters, over 200'),
+    ('vertex', 'MODEL_LICENSE', 'tab\tlicense', 'Apache-2.0', 'printable text'),
     ('local', 'MNIST_DIR', '{file}', '{folder}', 'an existing folder'),
     ('local', 'TFDS_DATA_DIR', '{file}/tfds', '{missing}/tfds', 'a folder this user can write'),
     ('local', 'TFX_OUTPUT_DIR', '{file}', '{missing}', 'a folder this user can write'),
@@ -159,6 +171,35 @@ def test_without_gan_config_the_trainer_gets_the_preset_alone(tmp_path):
   built = local_pipeline.create_local_pipeline(str(tmp_path / 'out'), {})
   [trainer] = [c for c in built.components if c.id == 'Trainer']
   assert json.loads(trainer.exec_properties['custom_config']) == {'preset': configs.PRESET}
+
+
+def _tflite_export(built):
+  [export] = [c for c in built.components if c.id == 'TFLiteExport']
+  return export
+
+
+@pytest.mark.parametrize('build', [
+    lambda env, out: local_pipeline.create_local_pipeline(out, env),
+    lambda env, out: airflow_dag.create_airflow_pipeline(dict(env, TFX_OUTPUT_DIR=out)),
+], ids=['local', 'airflow'])
+def test_model_author_and_license_reach_tflite_export(tmp_path, build):
+  built = build({'MODEL_AUTHOR': 'Example  Corp', 'MODEL_LICENSE': 'Apache-2.0'},
+                str(tmp_path / 'out'))
+  properties = _tflite_export(built).exec_properties
+  assert properties[executor.METADATA_AUTHOR_KEY] == 'Example Corp'
+  assert properties[executor.METADATA_LICENSE_KEY] == 'Apache-2.0'
+
+
+def test_without_model_author_and_license_tflite_export_compiles_as_before(tmp_path):
+  """Unset, the export's exec properties (its cache key) are those of an export built
+  without the two fields: no metadata key at all, not even one set to None."""
+  built = local_pipeline.create_local_pipeline(str(tmp_path / 'out'), {})
+  keys = (executor.METADATA_AUTHOR_KEY, executor.METADATA_LICENSE_KEY)
+  assert not set(keys) & set(_tflite_export(built).exec_properties)
+  [node] = [n.pipeline_node for n in compiler.Compiler().compile(built).nodes
+            if n.pipeline_node.node_info.id == 'TFLiteExport']
+  assert not set(keys) & set(node.parameters.parameters)
+  assert executor.PARITY_SAMPLES_KEY in node.parameters.parameters  # the others are there
 
 
 def test_a_bad_gan_config_names_the_key_and_every_allowed_key(tmp_path):
