@@ -26,6 +26,7 @@ SLOW_FILES = {
     'tests/models/test_warm_start.py': 45,
     'tests/models/test_classifier_trainer.py': 44,
     'tests/models/test_schedule.py': 41,
+    'tests/models/test_d_update_schedule.py': 52,
     'tests/models/test_export.py': 35,
     'tests/models/test_kill_resume.py': 27,
     'tests/models/test_steps_per_call.py': 20,
