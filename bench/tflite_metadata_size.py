@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tensorflow as tf
 
 from components.tflite_export import convert, generator_inputs, metadata
+from formats import generator_spec
 from models import export
 from models.presets import get_preset
 
@@ -43,7 +44,8 @@ def main():
       spec = generator_inputs.read_spec(saved_model)
       calibration = generator_inputs.as_feed(*generator_inputs.inputs(spec, 100, 1))
       paths, _ = convert.convert_all(saved_model, os.path.join(tmp, preset_name, 'tflite'),
-                                     calibration, int8_io=False)
+                                     calibration, int8_io=False,
+                                     signatures=generator_spec.tflite_signatures(spec))
       for variant, path in paths.items():
         with open(path, 'rb') as f:
           bare = f.read()

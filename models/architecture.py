@@ -9,11 +9,11 @@ Drawn from fresh models built by the preset's own builders: the picture is of th
 architecture, and the trained models are left untouched. Our presets are subclassed Keras
 models, which plot_model draws as a single box, so each is wrapped in a Functional model
 over named inputs (`noise` or `image`, plus `label` for conditional presets) by calling
-its `call` on them. Where the call is made of Keras layers and ops only, that Functional
-holds every sublayer and the picture shows them (nested Sequentials expanded); where it
-calls TensorFlow ops directly (one-hot label maps, projections), Keras cannot trace it
-symbolically, and the picture shows the model as one box between its inputs and output,
-each with its shape.
+its `call` on them. Where the call is made of Keras layers and keras.ops only (every
+preset's: the label glue of models/presets/base.py is keras.ops for this reason), that
+Functional holds every sublayer and the picture shows them (nested Sequentials expanded);
+a call using TensorFlow ops directly cannot be traced symbolically, and would show the
+model as one box between its inputs and output, each with its shape.
 
 A picture never fails a training: without pydot or `dot` (Debian's `graphviz`), or on any
 error while drawing, the Trainer logs one warning line and writes `not_drawn.txt` with the
@@ -81,8 +81,16 @@ def draw(preset, folder: str) -> List[str]:
   paths = []
   for role, model in models(preset).items():
     path = os.path.join(folder, release.ARCHITECTURE_PICTURES[role])
-    keras.utils.plot_model(model, to_file=path, show_shapes=True, show_layer_names=True,
-                           show_layer_activations=True, expand_nested=True, dpi=DPI)
+    # plot_model's own graph (model_to_dot), written here so that a layout Graphviz cannot
+    # route can be retried: Debian 12's dot 2.42 aborts on some graphs (dcgan_projection's
+    # D: "maze.c: chkSgraph: Assertion failed") with the orthogonal edges Keras asks for.
+    dot = keras.utils.model_to_dot(model, show_shapes=True, show_layer_names=True,
+                                   show_layer_activations=True, expand_nested=True, dpi=DPI)
+    try:
+      dot.write(path, format='png')
+    except AssertionError:  # pydot's "dot returned code -6"
+      dot.set('splines', 'polyline')
+      dot.write(path, format='png')
     paths.append(path)
   return paths
 

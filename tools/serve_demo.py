@@ -5,7 +5,7 @@
 The page (demo/index.html) runs the release's `.tflite` files with LiteRT.js, whose wasm
 files come from demo/node_modules (`npm ci --prefix demo`), never from a CDN. URLs:
 
-    /                     -> redirect to /demo/index.html
+    /                     -> redirect to /demo/index.html (with the same query)
     /demo/...             the demo folder (page, module, node_modules)
     /serving/...          the serving folder, read-only
     /release.json         the release LATEST names: version and, per variant, the URLs of
@@ -98,10 +98,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     return os.path.join(DEMO_DIR, '.no-such-file')
 
   def do_GET(self):  # pylint: disable=invalid-name
-    path = urllib.parse.urlsplit(self.path).path
-    if path == '/':
+    url = urllib.parse.urlsplit(self.path)
+    path = url.path
+    if path == '/':  # the page's parameters (variant, digit, ...) survive the redirect
       self.send_response(302)
-      self.send_header('Location', PAGE)
+      self.send_header('Location', PAGE + (f'?{url.query}' if url.query else ''))
       self.end_headers()
     elif path == '/release.json':
       try:

@@ -115,9 +115,8 @@ def _architecture_section(pictures: Dict[str, str], reason: Optional[str]) -> st
   figures = ''.join(f'<figure><a href="{_esc(path)}"><img class="architecture" src="{_esc(path)}" '
                     f'alt="{_esc(role)} architecture"></a><figcaption>{_esc(role)}</figcaption></figure>'
                     for role, path in pictures.items())
-  return ('<p>Drawn by Keras\' <code>plot_model</code> when the Trainer exported the model. '
-          'A model whose call uses TensorFlow ops directly (not only Keras layers and '
-          '<code>keras.ops</code>) is drawn as one box between its inputs and output.</p>'
+  return ('<p>Drawn by Keras\' <code>plot_model</code> when the Trainer exported the model: '
+          'every layer with its input and output shapes.</p>'
           f'<div class="grids">{figures}</div>')
 
 

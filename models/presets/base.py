@@ -53,17 +53,19 @@ class Preset:
   ema_decay: Optional[float] = None  # exponential moving average of G's weights, exported
 
 
+# The label glue is keras.ops, not tf: the same TensorFlow ops, but Keras can also trace
+# them symbolically, so the architecture pictures (models/architecture.py) show the
+# conditional presets' layers instead of one box.
 def one_hot(labels):
-  return tf.one_hot(tf.cast(labels, tf.int32), NUM_CLASSES)
+  return keras.ops.one_hot(keras.ops.cast(labels, 'int32'), NUM_CLASSES)
 
 
 def concat_label_maps(x, y_onehot):
   """Appends the one-hot label as constant feature maps (DCGAN-tensorflow conv_cond_concat)."""
-  y_onehot = tf.cast(y_onehot, x.dtype)
-  shape = tf.shape(x)
-  maps = tf.ones([shape[0], shape[1], shape[2], NUM_CLASSES], x.dtype) * y_onehot[:, None, None, :]
-  return tf.concat([x, maps], axis=-1)
+  y_onehot = keras.ops.cast(y_onehot, x.dtype)
+  maps = keras.ops.ones_like(x[..., :1]) * y_onehot[:, None, None, :]  # [N, H, W, classes]
+  return keras.ops.concatenate([x, maps], axis=-1)
 
 
 def concat_label(x, y_onehot):
-  return tf.concat([x, tf.cast(y_onehot, x.dtype)], axis=-1)
+  return keras.ops.concatenate([x, keras.ops.cast(y_onehot, x.dtype)], axis=-1)

@@ -61,7 +61,8 @@ class Discriminator(keras.Model):
     h = lrelu(self.conv1(images, training=training))
     h = lrelu(self.conv2(h, training=training))
     h = lrelu(self.fc(self.flatten(h), training=training))
-    projection = tf.reduce_sum(self.embed(tf.cast(labels, tf.int32)) * h, axis=-1, keepdims=True)
+    projection = keras.ops.sum(self.embed(keras.ops.cast(labels, 'int32')) * h, axis=-1,
+                               keepdims=True)
     return self.out(h, training=training) + projection
 
 
