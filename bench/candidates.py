@@ -22,14 +22,17 @@ class R1Gan(gan_lib.Gan):
   r1_gamma = 1.0
 
   def _d_update(self, real, labels, fake):
-    if self.preset.d_split_real_fake:
-      raise ValueError('R1Gan: presets with d_split_real_fake are not supported')
+    if self.preset.d_split_real_fake or self.preset.d_optimizer_per_term:
+      raise ValueError('R1Gan: presets with d_split_real_fake or d_optimizer_per_term are '
+                       'not supported (one D update on the summed loss only)')
     variables = self.discriminator.trainable_variables
     with tf.GradientTape() as tape:
       with tf.GradientTape() as input_tape:
         input_tape.watch(real)
         real_logits = self._d_logits(real, labels)
-      gradient = input_tape.gradient(tf.reduce_sum(real_logits), real)
+      # The logits themselves as target (the tape sums them): a tf.reduce_sum taken here,
+      # outside input_tape's context, would not be recorded and the gradient come out None.
+      gradient = input_tape.gradient(real_logits, real)
       penalty = tf.reduce_mean(tf.reduce_sum(tf.square(gradient), axis=[1, 2, 3]))
       fake_logits = self._d_logits(fake, labels)
       loss = self.loss.discriminator(real_logits, fake_logits) + 0.5 * self.r1_gamma * penalty
