@@ -140,7 +140,7 @@ x, y = mnist_idx.load(MNIST, limit=256)
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 config = TrainConfig(preset="dcgan_tutorial", batch_size=8, d_pretrain_steps=1,
                      sample_interval=0, checkpoint_interval=0)
-gan = loop.train(config, data.numpy_dataset(x, y, 8), 3, tempfile.mkdtemp(), strategy=strategy)
+gan = loop.train(config, data.numpy_dataset(x, y, 8), 3, tempfile.mkdtemp(dir="."), strategy=strategy)  # in tmp_path
 print(json.dumps(dict(replicas=strategy.num_replicas_in_sync, step=int(gan.step.numpy()),
                       d_real=int(gan.d_opt.iterations.numpy()),
                       d_fake=int(gan.d_opt_fake_term.iterations.numpy()),
