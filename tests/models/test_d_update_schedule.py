@@ -1,12 +1,7 @@
 """D's update schedule: one Adam on the summed loss (every preset but `dcgan_tutorial`), or
 one Adam per loss term (`d_optimizer_per_term`, the TF GAN tutorial's two `minimize` ops),
 counted in optimizer steps, checked against hand-written references, and run through the
-K-steps call, mixed precision and a two-replica MirroredStrategy."""
-import json
-import os
-import subprocess
-import sys
-
+K-steps call and mixed precision (on a two-replica MirroredStrategy: test_distributed.py)."""
 import keras
 import numpy as np
 import pytest
@@ -14,7 +9,7 @@ import tensorflow as tf
 
 from models import gan as gan_lib
 from models.presets import PRESETS
-from tests.models.conftest import REPO, batch
+from tests.models.conftest import batch
 from tests.models.test_presets import make_gan
 
 
@@ -125,33 +120,3 @@ def test_mixed_precision_scales_each_term_with_its_own_optimizer(mnist_small):
   assert gan.d_opt.dynamic_scale is not gan.d_opt_fake_term.dynamic_scale
   assert any(not np.array_equal(b, w.numpy())
              for b, w in zip(d0, gan.discriminator.trainable_variables))
-
-
-_MIRRORED = r'''
-import json, sys, tempfile
-sys.path.insert(0, REPO)
-import tensorflow as tf
-cpu = tf.config.list_physical_devices("CPU")[0]
-tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-from formats import mnist_idx
-from models import data, loop
-from models.config import TrainConfig
-x, y = mnist_idx.load(MNIST, limit=256)
-strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-config = TrainConfig(preset="dcgan_tutorial", batch_size=8, d_pretrain_steps=1,
-                     sample_interval=0, checkpoint_interval=0)
-gan = loop.train(config, data.numpy_dataset(x, y, 8), 3, tempfile.mkdtemp(dir="."), strategy=strategy)  # in tmp_path
-print(json.dumps(dict(replicas=strategy.num_replicas_in_sync, step=int(gan.step.numpy()),
-                      d_real=int(gan.d_opt.iterations.numpy()),
-                      d_fake=int(gan.d_opt_fake_term.iterations.numpy()),
-                      g=int(gan.g_opt.iterations.numpy()))))
-'''
-
-
-def test_mirrored_strategy_takes_both_d_updates(mnist_dir, tmp_path):
-  code = f'REPO = {REPO!r}\nMNIST = {mnist_dir!r}\n' + _MIRRORED
-  result = subprocess.run([sys.executable, '-c', code], cwd=str(tmp_path), capture_output=True,
-                          text=True, timeout=300, check=False, env=dict(os.environ))
-  assert result.returncode == 0, result.stderr[-3000:]
-  out = json.loads(result.stdout.strip().splitlines()[-1])
-  assert out == dict(replicas=2, step=3, d_real=3, d_fake=3, g=2)
