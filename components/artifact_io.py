@@ -34,6 +34,15 @@ def copy_tree(source: str, target: str) -> None:
       _gfile.copy(os.path.join(folder, name), os.path.join(destination, name))
 
 
+def list_names(folder: str) -> list:
+  """The names in `folder`, without the trailing '/' object stores give sub-folders."""
+  return [name.rstrip('/') for name in _gfile.listdir(folder)]
+
+
+def is_file(path: str) -> bool:
+  return _gfile.exists(path) and not _gfile.isdir(path)
+
+
 def read_text(path: str) -> str:
   with _gfile.GFile(path, 'r') as f:
     return f.read()

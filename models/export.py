@@ -1,4 +1,4 @@
-"""Exports the generator alone as a SavedModel with two signatures, plus generator_spec.json.
+"""Exports the generator alone as a SavedModel with three signatures, plus generator_spec.json.
 
 `serving_default(noise[, label int32])` -> {'images': float32 [N, 28, 28, 1] in [0, 1]}.
 `serving_web(noise[, label int32])` -> the same at a fixed batch of 16, for runtimes that run

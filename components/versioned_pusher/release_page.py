@@ -232,25 +232,24 @@ def write_version_page(version_dir: str, manifest: dict) -> str:
   return path
 
 
-def _gfile():
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top  # URIs only: local pages need no TF
-  return tf.io.gfile
+def _remote():
+  """artifact_io (tf.io.gfile), imported for URIs only: local pages need no TensorFlow."""
+  from components import artifact_io  # pylint: disable=g-import-not-at-top
+  return artifact_io
 
 
 def _listdir(folder: str) -> List[str]:
-  if '://' not in folder:
-    return os.listdir(folder)
-  return [n.rstrip('/') for n in _gfile().listdir(folder)]  # object stores: 'dir/'
+  return os.listdir(folder) if '://' not in folder else _remote().list_names(folder)
 
 
 def _isfile(path: str) -> bool:
-  if '://' not in path:
-    return os.path.isfile(path)
-  return _gfile().exists(path) and not _gfile().isdir(path)
+  return os.path.isfile(path) if '://' not in path else _remote().is_file(path)
 
 
 def _read(path: str) -> str:
-  with (open(path) if '://' not in path else _gfile().GFile(path)) as f:
+  if '://' in path:
+    return _remote().read_text(path)
+  with open(path) as f:
     return f.read()
 
 
@@ -292,8 +291,7 @@ def write_listing(serving_dir: str) -> str:
   path = os.path.join(serving_dir, PAGE)
   text = render_listing(serving_dir)
   if '://' in serving_dir:
-    with _gfile().GFile(path, 'w') as f:
-      f.write(text)
+    _remote().write_text(path, text)  # one object write: whole or not at all
     return path
   aside = os.path.join(serving_dir, f'.{PAGE}-{uuid.uuid4().hex}')
   try:

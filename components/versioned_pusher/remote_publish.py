@@ -53,7 +53,7 @@ _LOCAL_STAGING_PREFIX = 'staging-'
 
 
 def _names(serving_dir: str) -> List[str]:
-  return [n.rstrip('/') for n in tf.io.gfile.listdir(serving_dir)]
+  return artifact_io.list_names(serving_dir)
 
 
 def _started(record: str) -> float:
